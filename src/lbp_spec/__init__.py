@@ -1,0 +1,52 @@
+"""lbp_spec: the KNGF 2021 low back pain guideline as a formal, executable, verified spec.
+
+The public face only: everything is defined in the modules named for what they
+hold and re-exported here.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from lbp_spec.advice import (
+    Advice,
+    AppliedResolution,
+    InterventionAdvice,
+    NeurologicalExamination,
+    Referral,
+    TraceEntry,
+    Window,
+)
+from lbp_spec.case import Case, NeurologicalExam, Sbst
+from lbp_spec.errors import InvalidCaseError, Problem, RuleSetError
+from lbp_spec.evaluator import evaluate
+from lbp_spec.rule import Resolution, Rule
+from lbp_spec.rules import GUIDELINE
+from lbp_spec.ruleset import RuleSet
+
+try:
+    __version__ = version("lbp-spec")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "GUIDELINE",
+    "Advice",
+    "AppliedResolution",
+    "Case",
+    "InterventionAdvice",
+    "InvalidCaseError",
+    "NeurologicalExam",
+    "NeurologicalExamination",
+    "Problem",
+    "Referral",
+    "Resolution",
+    "Rule",
+    "RuleSet",
+    "RuleSetError",
+    "Sbst",
+    "TraceEntry",
+    "Window",
+    "__version__",
+    "evaluate",
+]
