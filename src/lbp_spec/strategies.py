@@ -103,9 +103,7 @@ def cases(
     follow_up: dict[str, Any] = {}
     if kind is Consultation.FOLLOW_UP:
         follow_up = {
-            "weeks_since_start": draw(
-                _near(3, 6, 8, 12) | st.integers(min_value=0, max_value=60)
-            ),
+            "weeks_since_start": draw(_near(3, 6, 8, 12) | st.integers(min_value=0, max_value=60)),
             "sessions_used": draw(_near(3) | st.integers(min_value=1, max_value=30)),
             "improvement": draw(st.sampled_from(list(Improvement))),
             "reevaluation_new_insights": draw(st.none() | st.booleans()),
@@ -134,11 +132,7 @@ def cases(
         ),
         sbst=draw(st.none() | sbst_scores()),
         mechanical_problem=draw(st.booleans()),
-        massage_criteria=draw(
-            st.just(frozenset(MassageCriterion)) | _subsets(MassageCriterion)
-        ),
-        responsiveness=draw(st.none() | st.sampled_from(list(Responsiveness)))
-        if is_lrs
-        else None,
+        massage_criteria=draw(st.just(frozenset(MassageCriterion)) | _subsets(MassageCriterion)),
+        responsiveness=draw(st.none() | st.sampled_from(list(Responsiveness))) if is_lrs else None,
         **follow_up,
     )

@@ -1,0 +1,498 @@
+"""Rules to Z3, and Z3 models back to typed cases and advice.
+
+The only module that knows both worlds (pysmt's ``convert``/``back`` split):
+
+* :class:`Encoding` declares one Z3 variable per case variable
+  (:data:`lbp_spec.logic.VARIABLES`), states what a *valid* case is
+  (:meth:`Encoding.valid`, mirroring :mod:`lbp_spec.case`), and compiles rule
+  conditions and the rule-set semantics of :mod:`lbp_spec.ruleset` (fires, set
+  aside, holds, decided) into Z3 terms;
+* :meth:`Encoding.back` turns a model into a :class:`~lbp_spec.case.Case`, and
+  :meth:`Encoding.advice` reads the :class:`~lbp_spec.advice.Advice` that the
+  encoding assigns to the model, so that it can be compared with what
+  :func:`lbp_spec.evaluate` says for the same case.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from fractions import Fraction
+from functools import singledispatchmethod
+from typing import Any
+
+import z3
+
+from lbp_spec.advice import (
+    Advice,
+    AppliedResolution,
+    InterventionAdvice,
+    NeurologicalExamination,
+    Referral,
+    TraceEntry,
+)
+from lbp_spec.case import Case, NeurologicalExam, Sbst
+from lbp_spec.logic import (
+    VARIABLES,
+    AdviceIs,
+    All,
+    AnyOf,
+    Cmp,
+    Const,
+    Expr,
+    FactorAt,
+    Flag,
+    Has,
+    Is,
+    Named,
+    Not,
+    Present,
+    Variable,
+    VariableKind,
+)
+from lbp_spec.rule import SLOTS, SlotKind, intervention_slot
+from lbp_spec.ruleset import RuleSet
+from lbp_spec.vocabulary import (
+    AdviceWarning,
+    Consultation,
+    Discipline,
+    FactorLevel,
+    Intervention,
+    PrognosticFactor,
+)
+
+__all__ = ["Encoding", "UntranslatableError"]
+
+_FACTOR_CODE = {None: 0, FactorLevel.NON_DOMINANT: 1, FactorLevel.DOMINANT: 2}
+_FACTOR_LEVEL = {v: k for k, v in _FACTOR_CODE.items()}
+_FOLLOW_UP_ONLY = (
+    "weeks_since_start",
+    "sessions_used",
+    "improvement",
+    "reevaluation_new_insights",
+    "adjustment_expected_to_suffice",
+    "medication_dose_doubt",
+)
+_REQUIRED_AT_FOLLOW_UP = ("weeks_since_start", "sessions_used", "improvement")
+
+
+class UntranslatableError(TypeError):
+    """A condition uses a construct the Z3 encoding cannot translate."""
+
+
+def _ops(op: str) -> Callable[[Any, Any], Any]:
+    return {
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+        "==": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+    }[op]
+
+
+class Encoding:
+    """The Z3 encoding of one rule set.
+
+    Args:
+        ruleset: The rules to encode.
+        prefix: Prefix of every Z3 variable name, so that two encodings (e.g.
+            of an old and a new rule set) can share one solver and one case.
+    """
+
+    def __init__(self, ruleset: RuleSet, prefix: str = "") -> None:
+        self.ruleset = ruleset
+        self.prefix = prefix
+        self.value: dict[str, Any] = {}
+        self.presence: dict[str, z3.BoolRef] = {}
+        self.members: dict[tuple[str, enum.Enum], z3.BoolRef] = {}
+        self.factors: dict[PrognosticFactor, z3.ArithRef] = {}
+        self._declare()
+        self._named: dict[str, z3.BoolRef] = {}
+        self._fired: dict[str, z3.BoolRef] = {}
+        self._cmp_points: dict[str, set[Fraction]] = {}
+        for rule in ruleset.rules:
+            for node in rule.when.walk():
+                if isinstance(node, Cmp):
+                    self._cmp_points.setdefault(node.path, set()).add(Fraction(node.bound))
+
+    # -- case variables -------------------------------------------------------------------
+
+    def _declare(self) -> None:
+        p = self.prefix
+        for path, var in VARIABLES.items():
+            if var.kind is VariableKind.BOOL:
+                self.value[path] = z3.Bool(p + path)
+            elif var.kind is VariableKind.INT or var.kind is VariableKind.ENUM:
+                self.value[path] = z3.Int(p + path)
+            elif var.kind is VariableKind.REAL:
+                self.value[path] = z3.Real(p + path)
+            elif var.kind is VariableKind.SET:
+                assert var.enum is not None
+                for member in var.enum:
+                    self.members[path, member] = z3.Bool(f"{p}{path}[{member.value}]")
+            elif var.kind is VariableKind.FACTORS:
+                for f in PrognosticFactor:
+                    self.factors[f] = z3.Int(f"{p}prognostic_factors.{f.value}")
+            if var.optional:
+                self.presence[path] = z3.Bool(f"{p}{path}?")
+
+    def _present(self, var: Variable) -> z3.BoolRef | None:
+        """Presence of a variable: its own (optional) and its parent's."""
+        parts = []
+        if var.parent is not None:
+            parts.append(self.presence[var.parent])
+        if var.optional:
+            parts.append(self.presence[var.path])
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else z3.And(*parts)
+
+    def _guard(self, var: Variable, term: z3.BoolRef) -> z3.BoolRef:
+        present = self._present(var)
+        return term if present is None else z3.And(present, term)
+
+    def _enum_index(self, var: Variable, value: enum.Enum) -> int:
+        assert var.enum is not None
+        return list(var.enum).index(value)
+
+    def valid(self) -> z3.BoolRef:
+        """What a valid case is: ranges, presence and the contradictions of case.py."""
+        c: list[z3.BoolRef] = []
+        for path, var in VARIABLES.items():
+            x: Any = self.value.get(path)
+            if var.kind in (VariableKind.INT, VariableKind.REAL):
+                if var.low is not None:
+                    c.append(x >= var.low)
+                if var.high is not None:
+                    c.append(x <= var.high)
+            elif var.kind is VariableKind.ENUM:
+                assert var.enum is not None
+                c.append(z3.And(x >= 0, x < len(var.enum)))
+        for term in self.factors.values():
+            c.append(z3.And(term >= 0, term <= 2))
+        cons = self.value["consultation"]
+        initial = cons == self._enum_index(VARIABLES["consultation"], Consultation.INITIAL)
+        for name in _FOLLOW_UP_ONLY:
+            c.append(z3.Implies(initial, z3.Not(self.presence[name])))
+        for name in _REQUIRED_AT_FOLLOW_UP:
+            c.append(z3.Implies(z3.Not(initial), self.presence[name]))
+        c.append(z3.Implies(z3.Not(initial), self.value["sessions_used"] >= 1))
+        c.append(
+            z3.Implies(
+                self.value["additional_competencies"],
+                self.value["discipline"]
+                == self._enum_index(VARIABLES["discipline"], Discipline.EXERCISE_THERAPIST),
+            )
+        )
+        c.append(z3.Implies(self.presence["responsiveness"], self.value["lrs"]))
+        c.append(self.value["sbst.psychosocial"] <= self.value["sbst.total"])
+        return z3.And(*c)
+
+    # -- conditions ------------------------------------------------------------------------
+
+    @singledispatchmethod
+    def convert(self, expr: Expr) -> z3.BoolRef:
+        """The Z3 term of a condition.
+
+        Raises:
+            UntranslatableError: For a node type the encoding does not know.
+        """
+        raise UntranslatableError(
+            f"the Z3 encoding cannot translate {type(expr).__name__}: {expr!r}"
+        )
+
+    @convert.register
+    def _(self, expr: Const) -> z3.BoolRef:
+        return z3.BoolVal(expr.value)
+
+    @convert.register
+    def _(self, expr: Flag) -> z3.BoolRef:
+        return self._guard(expr.variable, self.value[expr.path])
+
+    @convert.register
+    def _(self, expr: Is) -> z3.BoolRef:
+        var = expr.variable
+        return self._guard(var, self.value[expr.path] == self._enum_index(var, expr.value))
+
+    @convert.register
+    def _(self, expr: Has) -> z3.BoolRef:
+        return self.members[expr.path, expr.member]
+
+    @convert.register
+    def _(self, expr: FactorAt) -> z3.BoolRef:
+        term = self.factors[expr.factor]
+        if expr.level is None:
+            return term > 0
+        return term == _FACTOR_CODE[expr.level]
+
+    @convert.register
+    def _(self, expr: Cmp) -> z3.BoolRef:
+        var = expr.variable
+        bound = z3.RealVal(str(Fraction(expr.bound))) if var.kind is VariableKind.REAL else None
+        if bound is None:
+            if isinstance(expr.bound, float) and not expr.bound.is_integer():
+                raise UntranslatableError(f"{expr.path} is an integer; bound {expr.bound} is not")
+            bound = z3.IntVal(int(expr.bound))
+        return self._guard(var, _ops(expr.op)(self.value[expr.path], bound))
+
+    @convert.register
+    def _(self, expr: Present) -> z3.BoolRef:
+        present = self._present(expr.variable)
+        assert present is not None
+        return present
+
+    @convert.register
+    def _(self, expr: Named) -> z3.BoolRef:
+        found = self._named.get(expr.name)
+        if found is None:
+            found = self._named[expr.name] = self.convert(expr.expr)
+        return found
+
+    @convert.register
+    def _(self, expr: All) -> z3.BoolRef:
+        return z3.And(*(self.convert(a) for a in expr.args))
+
+    @convert.register
+    def _(self, expr: AnyOf) -> z3.BoolRef:
+        return z3.Or(*(self.convert(a) for a in expr.args))
+
+    @convert.register
+    def _(self, expr: Not) -> z3.BoolRef:
+        return z3.Not(self.convert(expr.arg))
+
+    @convert.register
+    def _(self, expr: AdviceIs) -> z3.BoolRef:
+        return self.decided(expr.slot, expr.value)
+
+    # -- rule-set semantics (see lbp_spec.ruleset) --------------------------------------------
+
+    def fired(self, rule_id: str) -> z3.BoolRef:
+        """The rule's condition holds."""
+        found = self._fired.get(rule_id)
+        if found is None:
+            found = self._fired[rule_id] = self.convert(self.ruleset.rule(rule_id).when)
+        return found
+
+    def effective(self, rule_id: str, slot: str) -> z3.BoolRef:
+        """The rule fires and its effect on ``slot`` is not set aside."""
+        winners = self.ruleset.overriders(rule_id, slot)
+        if not winners:
+            return self.fired(rule_id)
+        return z3.And(self.fired(rule_id), z3.Not(z3.Or(*(self.fired(w) for w in winners))))
+
+    def holds(self, slot: str, value: object) -> z3.BoolRef:
+        """Some effective rule writes ``value`` into ``slot``."""
+        terms = [self.effective(r.id, slot) for r, v in self.ruleset.writers(slot) if v == value]
+        return z3.Or(*terms) if terms else z3.BoolVal(False)
+
+    def written(self, slot: str) -> z3.BoolRef:
+        """The slot holds some value (it is not left at its default)."""
+        return z3.Or(*(self.holds(slot, v) for v in self.ruleset.domain(slot)), z3.BoolVal(False))
+
+    def decided(self, slot: str, value: object) -> z3.BoolRef:
+        """The decided value of a single slot is ``value`` (by the slot's priority)."""
+        domain = self.ruleset.domain(slot)
+        if value not in domain:
+            if value == SLOTS[slot].default:
+                return z3.Not(self.written(slot))
+            return z3.BoolVal(False)
+        k = domain.index(value)
+        return z3.And(self.holds(slot, value), *(z3.Not(self.holds(slot, v)) for v in domain[:k]))
+
+    def collision(self, slot: str) -> z3.BoolRef:
+        """The single slot holds two or more values (an unresolved collision)."""
+        domain = self.ruleset.domain(slot)
+        pairs = [
+            z3.And(self.holds(slot, a), self.holds(slot, b))
+            for i, a in enumerate(domain)
+            for b in domain[i + 1 :]
+        ]
+        return z3.Or(*pairs) if pairs else z3.BoolVal(False)
+
+    def any_collision(self) -> z3.BoolRef:
+        """Some single slot has an unresolved collision."""
+        slots = [s for s in self.ruleset.written_slots if SLOTS[s].kind is SlotKind.SINGLE]
+        return z3.Or(*(self.collision(s) for s in slots), z3.BoolVal(False))
+
+    def contains(self, slot: str, member: object) -> z3.BoolRef:
+        """The set slot holds ``member``."""
+        terms = [self.fired(r.id) for r, m in self.ruleset.writers(slot) if m == member]
+        return z3.Or(*terms) if terms else z3.BoolVal(False)
+
+    # -- from concrete to symbolic ----------------------------------------------------------------
+
+    def case_is(self, case: Case) -> z3.BoolRef:
+        """The constraint that fixes every case variable to the values of ``case``."""
+        c: list[z3.BoolRef] = []
+        for path, var in VARIABLES.items():
+            if var.kind is VariableKind.SET:
+                value = _read(case, path)
+                assert var.enum is not None
+                for member in var.enum:
+                    c.append(self.members[path, member] == (member in value))
+                continue
+            if var.kind is VariableKind.FACTORS:
+                for f, term in self.factors.items():
+                    c.append(term == _FACTOR_CODE[case.prognostic_factors.get(f)])
+                continue
+            if var.kind is VariableKind.OBJECT:
+                c.append(self.presence[path] == (getattr(case, path) is not None))
+                continue
+            if var.parent is not None and getattr(case, var.parent) is None:
+                continue
+            value = _read(case, path)
+            if var.optional:
+                c.append(self.presence[path] == (value is not None))
+                if value is None:
+                    continue
+            x = self.value[path]
+            if var.kind is VariableKind.ENUM:
+                c.append(x == self._enum_index(var, value))
+            elif var.kind is VariableKind.REAL:
+                c.append(x == z3.RealVal(str(Fraction(value))))
+            else:
+                c.append(x == value)
+        return z3.And(*c)
+
+    # -- from a model back to the concrete world ---------------------------------------------------
+
+    def back(self, model: z3.ModelRef) -> Case:
+        """The typed case a model describes.
+
+        A real-valued variable is only ever compared with constants, so its
+        value is replaced by a short decimal in the same interval between those
+        constants (exactly representable as a float).
+        """
+
+        def get(term: Any) -> Any:
+            return model.eval(term, model_completion=True)
+
+        def present(path: str) -> bool:
+            return bool(z3.is_true(get(self.presence[path])))
+
+        def scalar(path: str) -> Any:
+            var = VARIABLES[path]
+            if var.optional and not present(path):
+                return None
+            x = get(self.value[path])
+            if var.kind is VariableKind.BOOL:
+                return z3.is_true(x)
+            if var.kind is VariableKind.ENUM:
+                assert var.enum is not None
+                return list(var.enum)[x.as_long()]
+            if var.kind is VariableKind.INT:
+                return x.as_long()
+            return self._representative(path, Fraction(x.as_fraction()))
+
+        fields: dict[str, Any] = {}
+        exam: NeurologicalExam | None = None
+        sbst: Sbst | None = None
+        for path, var in VARIABLES.items():
+            if var.parent is not None:
+                continue
+            if var.kind is VariableKind.SET:
+                assert var.enum is not None
+                fields[path] = frozenset(
+                    m for m in var.enum if z3.is_true(get(self.members[path, m]))
+                )
+            elif var.kind is VariableKind.FACTORS:
+                factors = {}
+                for f, term in self.factors.items():
+                    level = _FACTOR_LEVEL[get(term).as_long()]
+                    if level is not None:
+                        factors[f] = level
+                fields[path] = factors
+            elif var.kind is VariableKind.OBJECT:
+                if present(path):
+                    children = {v.name: scalar(p) for p, v in VARIABLES.items() if v.parent == path}
+                    if path == "neurological_exam":
+                        exam = NeurologicalExam(**children)
+                    else:
+                        sbst = Sbst(**children)
+            else:
+                fields[path] = scalar(path)
+        return Case(neurological_exam=exam, sbst=sbst, **fields)
+
+    def _representative(self, path: str, x: Fraction) -> float:
+        if Fraction(float(x)) == x:
+            return float(x)
+        var = VARIABLES[path]
+        points = sorted(
+            self._cmp_points.get(path, set())
+            | {Fraction(var.low or 0)}
+            | ({Fraction(var.high)} if var.high is not None else set())
+        )
+        below = max((p for p in points if p < x), default=x - 1)
+        above = min((p for p in points if p > x), default=x + 1)
+        return float((below + above) / 2)
+
+    def advice(self, model: z3.ModelRef) -> Advice:
+        """The advice the encoding assigns to the case of ``model``."""
+        rs = self.ruleset
+
+        def true(term: z3.BoolRef) -> bool:
+            return bool(z3.is_true(model.eval(term, model_completion=True)))
+
+        def single(slot: str) -> Any:
+            for value in rs.domain(slot):
+                if true(self.decided(slot, value)):
+                    return value
+            return SLOTS[slot].default
+
+        def members(slot: str) -> tuple[Any, ...]:
+            meta = SLOTS[slot]
+            return tuple(m for m in meta.value_type if true(self.contains(slot, m)))  # type: ignore[attr-defined]
+
+        interventions = {}
+        for i in Intervention:
+            slot = intervention_slot(i)
+            chosen = single(slot)
+            rules = tuple(
+                r.id
+                for r, v in rs.writers(slot)
+                if v == chosen and true(self.effective(r.id, slot))
+            )
+            interventions[i] = InterventionAdvice(chosen, rules)
+        warnings = members("warnings")
+        if true(self.any_collision()):
+            warnings = (*warnings, AdviceWarning.UNRESOLVED_COLLISION)
+        applied = tuple(
+            AppliedResolution(res.id, w, loser, slot)
+            for res in rs.resolutions
+            for loser in res.losers
+            for slot in res.slots
+            if slot in rs.rule(loser).slots
+            for w in res.winners
+            if true(z3.And(self.fired(w), self.fired(loser)))
+        )
+        urgency = single("referral")
+        return Advice(
+            physiotherapy_indicated=single("physiotherapy_indicated"),
+            referral=None if urgency is None else Referral(urgency),
+            consult_general_practitioner=single("consult_general_practitioner"),
+            profile=single("profile"),
+            neurological_examination=NeurologicalExamination(
+                members("neurological_examination.components"),
+                members("neurological_examination.positive_findings"),
+            ),
+            recheck_after_days=single("recheck_after_days"),
+            reevaluation_after_weeks=single("reevaluation_after_weeks"),
+            session_limit=single("session_limit"),
+            interventions=interventions,
+            education=members("education"),
+            safety_net_advice=members("safety_net_advice"),
+            exercise_guidance=members("exercise_guidance"),
+            behaviour_guidance=members("behaviour_guidance"),
+            evaluation_actions=members("evaluation_actions"),
+            warnings=warnings,
+            trace=tuple(TraceEntry(r.id, r.section) for r in rs.rules if true(self.fired(r.id))),
+            resolutions=applied,
+        )
+
+
+def _read(case: Case, path: str) -> Any:
+    obj: Any = case
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
