@@ -122,14 +122,13 @@ class _Compiler:
         member_terms: dict[object, list[str]] = {}
         for rule, member in self.rs.writers(slot):
             member_terms.setdefault(member, []).append(self.f(rule.id))
-        order = SLOTS[slot].priority
-        pairs = [
-            f"({self.ctx.constant(m)}, {' or '.join(terms)})"
-            for m, terms in sorted(member_terms.items(), key=lambda kv: order(kv[0]))  # type: ignore[arg-type,return-value]
-        ]
-        if not pairs:
+        if not member_terms:
             return "()"
-        return f"tuple(m for m, h in ({', '.join(pairs)},) if h)"
+        order = SLOTS[slot].priority
+        members = sorted(member_terms, key=order)  # type: ignore[arg-type]
+        names = self.ctx.constant(tuple(members))
+        flags = ", ".join(" or ".join(member_terms[m]) for m in members)
+        return f"tuple(_compress({names}, ({flags},)))"
 
     def _assemble(self) -> None:
         rs = self.rs
@@ -143,14 +142,13 @@ class _Compiler:
         for i in Intervention:
             slot = intervention_slot(i)
             local = _local(slot)
-            writers = [
-                f"({k(r.id)}, {self.effective(r.id, slot)}, {k(v)})" for r, v in rs.writers(slot)
-            ]
+            writers = rs.writers(slot)
             if writers:
-                self.emit(
-                    f"i_{i.value} = _ia({local}, tuple(rid for rid, e, v in "
-                    f"({', '.join(writers)},) if e and v is {local}))"
+                ids = k(tuple(r.id for r, _ in writers))
+                flags = ", ".join(
+                    f"({self.effective(r.id, slot)} and {local} is {k(v)})" for r, v in writers
                 )
+                self.emit(f"i_{i.value} = _ia({local}, tuple(_compress({ids}, ({flags},))))")
             else:
                 self.emit(f"i_{i.value} = _ia({local}, ())")
         flags = ", ".join(f"f{j}" for j in range(len(rs.rules)))

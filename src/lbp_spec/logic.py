@@ -36,6 +36,7 @@ __all__ = [
     "VARIABLES",
     "AdviceIs",
     "All",
+    "AnyFactorAt",
     "AnyOf",
     "Cmp",
     "Const",
@@ -357,6 +358,35 @@ class FactorAt(Expr):
         if self.level is None:
             return f"prognostic factor '{name}' present"
         return f"prognostic factor '{name}' {self.level.value.replace('_', '-')}"
+
+
+@attrs.frozen
+class AnyFactorAt(Expr):
+    """At least one of ``factors`` (all factors when empty) is present at ``level``."""
+
+    level: FactorLevel | None
+    factors: tuple[PrognosticFactor, ...] = ()
+
+    @property
+    def members(self) -> tuple[PrognosticFactor, ...]:
+        """The factors looked at."""
+        return self.factors or tuple(PrognosticFactor)
+
+    def to_python(self, ctx: PyContext) -> str:
+        if not self.factors:
+            if self.level is None:
+                return "bool(c.prognostic_factors)"
+            return f"{ctx.constant(self.level)} in c.prognostic_factors.values()"
+        return "(" + " or ".join(FactorAt(f, self.level).to_python(ctx) for f in self.factors) + ")"
+
+    def describe(self) -> str:
+        which = (
+            "prognostic factor"
+            if not self.factors
+            else "of " + ", ".join(f.value.replace("_", " ") for f in self.factors)
+        )
+        level = "" if self.level is None else f" ({self.level.value.replace('_', '-')})"
+        return f"at least one {which}{level}"
 
 
 _Op = Literal["<", "<=", ">", ">=", "==", "!="]

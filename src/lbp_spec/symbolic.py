@@ -36,6 +36,7 @@ from lbp_spec.logic import (
     VARIABLES,
     AdviceIs,
     All,
+    AnyFactorAt,
     AnyOf,
     Cmp,
     Const,
@@ -225,6 +226,10 @@ class Encoding:
         if expr.level is None:
             return term > 0
         return term == _FACTOR_CODE[expr.level]
+
+    @convert.register
+    def _(self, expr: AnyFactorAt) -> z3.BoolRef:
+        return z3.Or(*(self.convert(FactorAt(f, expr.level)) for f in expr.members))
 
     @convert.register
     def _(self, expr: Cmp) -> z3.BoolRef:

@@ -11,6 +11,7 @@ import enum
 from functools import total_ordering
 
 __all__ = [
+    "Vocabulary",
     "AdviceWarning",
     "BehaviourGuidance",
     "Consultation",
@@ -36,14 +37,27 @@ __all__ = [
 ]
 
 
-class Consultation(enum.Enum):
+class Vocabulary(enum.Enum):
+    """Base of every vocabulary enum.
+
+    Members are singletons compared by identity, so they hash by identity too:
+    the C-level ``object.__hash__`` instead of ``Enum.__hash__`` (a Python-level
+    function that hashes the name), which makes set and dict look-ups in the
+    evaluator several times faster. Hashes are not stable across processes,
+    which nothing relies on (string hashes are not either).
+    """
+
+    __hash__ = object.__hash__
+
+
+class Consultation(Vocabulary):
     """Which consultation of the episode the case describes."""
 
     INITIAL = "initial"
     FOLLOW_UP = "follow_up"
 
 
-class Discipline(enum.Enum):
+class Discipline(Vocabulary):
     """The profession of the therapist who sees the patient."""
 
     PHYSICAL_THERAPIST = "physical_therapist"
@@ -51,7 +65,7 @@ class Discipline(enum.Enum):
     """Exercise therapist Cesar/Mensendieck."""
 
 
-class RedFlag(enum.Enum):
+class RedFlag(Vocabulary):
     """Signs that could indicate a specific underlying condition."""
 
     FRACTURE = "fracture"
@@ -60,7 +74,7 @@ class RedFlag(enum.Enum):
     INFLAMMATORY_CONDITION = "inflammatory_condition"
 
 
-class EmergencySign(enum.Enum):
+class EmergencySign(Vocabulary):
     """Possible signs of a neurological emergency, as reported or observed.
 
     Severe motor deficit (MRC <= 3) is not listed here: it is read from
@@ -75,7 +89,7 @@ class EmergencySign(enum.Enum):
     INCREASING_LEG_WEAKNESS = "increasing_leg_weakness"
 
 
-class FactorGroup(enum.Enum):
+class FactorGroup(Vocabulary):
     """The four groups in which the guideline lists the prognostic factors."""
 
     BACK_PAIN = "back_pain"
@@ -84,7 +98,7 @@ class FactorGroup(enum.Enum):
     PSYCHOSOCIAL = "psychosocial"
 
 
-class PrognosticFactor(enum.Enum):
+class PrognosticFactor(Vocabulary):
     """Prognostic factors for persistent low back pain and LRS."""
 
     PREVIOUS_EPISODES = "previous_episodes"
@@ -124,14 +138,14 @@ _FACTOR_GROUPS = {
 }
 
 
-class FactorLevel(enum.Enum):
+class FactorLevel(Vocabulary):
     """How strongly a present prognostic factor contributes (therapist's judgement)."""
 
     NON_DOMINANT = "non_dominant"
     DOMINANT = "dominant"
 
 
-class MassageCriterion(enum.Enum):
+class MassageCriterion(Vocabulary):
     """The five conditions of the massage recommendation (all must hold)."""
 
     TENSION_LINKED_TO_COMPLAINTS = "tension_linked_to_complaints"
@@ -141,7 +155,7 @@ class MassageCriterion(enum.Enum):
     BRIEF_PERIOD = "brief_period"
 
 
-class Responsiveness(enum.Enum):
+class Responsiveness(Vocabulary):
     """Responsiveness (irritability) of an LRS patient's complaints."""
 
     HIGH = "high"
@@ -149,7 +163,7 @@ class Responsiveness(enum.Enum):
     LOW = "low"
 
 
-class Improvement(enum.Enum):
+class Improvement(Vocabulary):
     """The patient's judgement, with the therapist, of the decrease of complaints."""
 
     ADEQUATE = "adequate"
@@ -157,7 +171,7 @@ class Improvement(enum.Enum):
 
 
 @total_ordering
-class Strength(enum.Enum):
+class Strength(Vocabulary):
     """Graded strength of a recommendation about an intervention.
 
     Ordered: ``DO > OFFER > CONSIDER > NOT_INDICATED > PREFERABLY_NOT > DO_NOT``.
@@ -202,20 +216,20 @@ _STRENGTH_RANK = {
 }
 
 
-class Urgency(enum.Enum):
+class Urgency(Vocabulary):
     """How soon a referral must happen."""
 
     IMMEDIATE = "immediate"
     ROUTINE = "routine"
 
 
-class ReferralTarget(enum.Enum):
+class ReferralTarget(Vocabulary):
     """To whom the guideline refers."""
 
     GENERAL_PRACTITIONER = "general_practitioner"
 
 
-class Intervention(enum.Enum):
+class Intervention(Vocabulary):
     """The interventions the guideline grades."""
 
     SELF_DIRECTED_EXERCISE = "self_directed_exercise"
@@ -228,7 +242,7 @@ class Intervention(enum.Enum):
     INTERFERENCE = "interference"
 
 
-class ExamComponent(enum.Enum):
+class ExamComponent(Vocabulary):
     """Components of the neurological examination for suspected LRS."""
 
     PAIN_DISTRIBUTION = "pain_distribution"
@@ -239,7 +253,7 @@ class ExamComponent(enum.Enum):
     REFLEXES = "reflexes"
 
 
-class EducationTopic(enum.Enum):
+class EducationTopic(Vocabulary):
     """Topics of information, advice and (pain) education."""
 
     UNCLEAR_ORIGIN = "unclear_origin"
@@ -257,7 +271,7 @@ class EducationTopic(enum.Enum):
     LRS_REFERRAL_IF_NO_IMPROVEMENT = "lrs_referral_if_no_improvement"
 
 
-class SafetyNetTopic(enum.Enum):
+class SafetyNetTopic(Vocabulary):
     """Signs for which an LRS patient must contact the GP immediately."""
 
     SADDLE_NUMBNESS = "saddle_numbness"
@@ -265,7 +279,7 @@ class SafetyNetTopic(enum.Enum):
     INCREASING_LEG_WEAKNESS = "increasing_leg_weakness"
 
 
-class ExerciseGuidance(enum.Enum):
+class ExerciseGuidance(Vocabulary):
     """How to shape exercise therapy."""
 
     TAILOR_TO_PATIENT = "tailor_to_patient"
@@ -276,14 +290,14 @@ class ExerciseGuidance(enum.Enum):
     EXPAND_TO_PRIOR_LEVEL_IN_6_TO_12_WEEKS = "expand_to_prior_level_in_6_to_12_weeks"
 
 
-class BehaviourGuidance(enum.Enum):
+class BehaviourGuidance(Vocabulary):
     """How to shape behaviour-oriented treatment."""
 
     PERSONALISE_TO_PSYCHOSOCIAL_FACTORS = "personalise_to_psychosocial_factors"
     ALIGN_WITH_PATIENT_AND_OWN_SKILLS = "align_with_patient_and_own_skills"
 
 
-class EvaluationAction(enum.Enum):
+class EvaluationAction(Vocabulary):
     """What the evaluation at a follow-up asks of the therapist now."""
 
     REPEAT_RISK_EVALUATION = "repeat_risk_evaluation"
@@ -291,7 +305,7 @@ class EvaluationAction(enum.Enum):
     DISCUSS_NEXT_PHASE_WITH_GP = "discuss_next_phase_with_gp"
 
 
-class AdviceWarning(enum.Enum):
+class AdviceWarning(Vocabulary):
     """Signals to the therapist that are not advice in themselves."""
 
     SBST_DISAGREES_WITH_PROFILE = "sbst_disagrees_with_profile"
@@ -302,7 +316,7 @@ class AdviceWarning(enum.Enum):
     inconsistent. The built-in guideline is proven never to raise it."""
 
 
-class Section(enum.Enum):
+class Section(Vocabulary):
     """Sections of the guideline summary, by heading path."""
 
     NEED_FOR_ASSISTANCE = "Diagnostic process / Need for assistance"

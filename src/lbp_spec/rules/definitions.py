@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lbp_spec.logic import AdviceIs, AnyOf, Expr, Named, cmp, factor, flag, has, is_
+from lbp_spec.logic import AdviceIs, AnyFactorAt, Named, cmp, flag, has, is_
 from lbp_spec.vocabulary import (
     Consultation,
     EmergencySign,
@@ -29,10 +29,6 @@ __all__ = [
     "TREATABLE",
     "profile_is",
 ]
-
-
-def _any(exprs: list[Expr]) -> Expr:
-    return exprs[0] if len(exprs) == 1 else AnyOf(tuple(exprs))
 
 
 ANY_RED_FLAG = Named(
@@ -84,30 +80,27 @@ TREATABLE = Named(
 
 ANY_DOMINANT = Named(
     "any_dominant",
-    _any([factor(f, FactorLevel.DOMINANT) for f in PrognosticFactor]),
+    AnyFactorAt(FactorLevel.DOMINANT),
     "at least one dominant prognostic factor",
 )
 
 ANY_NON_DOMINANT = Named(
     "any_non_dominant",
-    _any([factor(f, FactorLevel.NON_DOMINANT) for f in PrognosticFactor]),
+    AnyFactorAt(FactorLevel.NON_DOMINANT),
     "at least one non-dominant prognostic factor",
 )
 
 ANY_FACTOR = Named(
     "any_factor",
-    _any([factor(f) for f in PrognosticFactor]),
+    AnyFactorAt(None),
     "at least one prognostic factor",
 )
 
 DOMINANT_PSYCHOSOCIAL = Named(
     "dominant_psychosocial",
-    _any(
-        [
-            factor(f, FactorLevel.DOMINANT)
-            for f in PrognosticFactor
-            if f.group is FactorGroup.PSYCHOSOCIAL
-        ]
+    AnyFactorAt(
+        FactorLevel.DOMINANT,
+        tuple(f for f in PrognosticFactor if f.group is FactorGroup.PSYCHOSOCIAL),
     ),
     "at least one dominant psychosocial prognostic factor",
 )
