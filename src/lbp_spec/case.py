@@ -205,7 +205,12 @@ class Sbst:
 
 
 def _frozen_set(value: Any) -> Any:
-    return frozenset(value) if isinstance(value, set | list | tuple) else value
+    if isinstance(value, set | list | tuple):
+        try:
+            return frozenset(value)
+        except TypeError:  # unhashable members: left for validation to report
+            return tuple(value)
+    return value
 
 
 def _frozen_map(value: Any) -> Any:
@@ -213,15 +218,29 @@ def _frozen_map(value: Any) -> Any:
 
 
 class _FrozenFactors(dict[PrognosticFactor, FactorLevel]):
-    """A dict that refuses mutation, so that a case stays a value."""
+    """A dict that refuses mutation, so that a case stays a value.
 
-    def _immutable(self, *args: object, **kwargs: object) -> None:
-        raise TypeError("prognostic_factors of a case are immutable")
+    It stays a real dict (look-ups in the evaluator run at C speed); every
+    mutating method is blocked, and copying or pickling rebuilds it whole.
+    """
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _immutable  # type: ignore[assignment]
+    def _immutable(self, *args: object, **kwargs: object) -> Any:
+        raise TypeError("prognostic_factors of a case are immutable; build a new Case")
+
+    __setitem__ = __delitem__ = __ior__ = _immutable  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _immutable  # type: ignore[assignment]
 
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_FrozenFactors, (dict(self),))
+
+    def __copy__(self) -> _FrozenFactors:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _FrozenFactors:
+        return self
 
 
 def _check_members(kind: type[enum.Enum]) -> Callable[[object], str | None]:

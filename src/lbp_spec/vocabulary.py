@@ -187,7 +187,7 @@ class Strength(Vocabulary):
 
     @property
     def rank(self) -> int:
-        """Position on the scale: 5 for ``DO`` down to 0 for ``DO_NOT``."""
+        """The position on the scale, 5 for ``DO`` down to 0 for ``DO_NOT``."""
         return _STRENGTH_RANK[self]
 
     @property
@@ -312,8 +312,10 @@ class AdviceWarning(Vocabulary):
     SESSION_LIMIT_EXCEEDED = "session_limit_exceeded"
     FINDINGS_SUGGEST_LRS = "findings_suggest_lrs"
     UNRESOLVED_COLLISION = "unresolved_collision"
-    """Two rules set different values and no resolution decides: the rule set is
-    inconsistent. The built-in guideline is proven never to raise it."""
+    """Set when two rules set different values and no resolution decides.
+
+    The rule set is then inconsistent; the evaluator keeps the most cautious value.
+    """
 
 
 class Section(Vocabulary):

@@ -35,4 +35,4 @@ GUIDELINE: Final = RuleSet(
     ),
     RESOLUTIONS,
 )
-"""The built-in guideline: every rule of the summary with its declared resolutions."""
+"""The built-in guideline, every rule of the summary with its declared resolutions."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lbp_spec.advice import Window
-from lbp_spec.logic import cmp, flag
+from lbp_spec.logic import AdviceIs, cmp, flag
 from lbp_spec.rule import Rule, add, sets
 from lbp_spec.rules.definitions import (
     ANY_RED_FLAG,
@@ -64,6 +64,8 @@ RULES = (
         section=Section.RED_FLAGS,
         title="Neurological emergency: refer immediately",
         quote=(
+            "Assess whether there are signs that could indicate a fracture, infection, tumour "
+            "or inflammatory condition, or a neurological emergency.",
             "Possible signs of a neurological emergency: urine retention, faecal or urinary "
             "incontinence, severe motor deficit (MCR score ≤ 3 out of 5) or widespread "
             "neurological symptoms (such as pyramidal signs).",
@@ -78,23 +80,26 @@ RULES = (
     ),
     Rule(
         id="EMERGENCY.REFER.SAFETY_NET_SIGNS",
-        section=Section.INFORMATION,
+        section=Section.NEUROLOGICAL_EXAMINATION,
         title="Saddle numbness or increasing leg weakness: refer immediately",
         quote=(
+            "Be alert to emergency indications in patients with LRS, in the form of signs of a "
+            "serious neurological problem.",
             "Advise the patient with LRS to immediately contact the general practitioner in "
             "the event of:",
             "saddle numbness;",
             "increasing loss of muscle strength in the legs.",
-            "Be alert to emergency indications in patients with LRS, in the form of signs of a "
-            "serious neurological problem.",
         ),
         when=SAFETY_NET_SIGN,
         then=[sets("referral", Urgency.IMMEDIATE)],
         note=(
-            "The safety-net signs call for immediate contact with the GP when they occur after "
-            "the consultation; the spec reads their presence at a consultation as a reason for "
-            "an immediate referral, for any patient (they are signs of a serious neurological "
-            "problem whatever the working diagnosis)."
+            "This goes beyond the literal text, on purpose. The text names saddle numbness and "
+            "increasing loss of leg strength as signs for which an LRS patient must contact the "
+            "GP immediately (safety-net advice for later), and asks the therapist to be alert "
+            "to emergency indications. The spec reads their presence at a consultation as a "
+            "sign of a serious neurological problem that calls for an immediate referral, for "
+            "any patient, whatever the working diagnosis; the design lists them among the "
+            "neurological emergency signs."
         ),
     ),
     Rule(
@@ -121,12 +126,13 @@ RULES = (
             "Check other patients with LRS after two to four days and act according to the "
             "recommendations in this guideline.",
         ),
-        when=flag("lrs") & ~SEVERE_LRS & ~ANY_RED_FLAG & ~EMERGENCY & ~SAFETY_NET_SIGN,
+        when=flag("lrs") & AdviceIs("referral", None),
         then=[sets("recheck_after_days", Window(2, 4))],
         note=(
-            "'Other patients' are the LRS patients who are not referred: without severe LRS, a "
-            "red flag or an emergency sign. The text does not limit the check to the first "
-            "consultation, so it is advised at every consultation of such a patient."
+            "'Other patients' are the LRS patients who are not referred at this consultation "
+            "(for severe LRS, a red flag, an emergency sign, or at a follow-up for persisting "
+            "complaints or doubt about the medication). The text does not limit the check to "
+            "the first consultation, so it is advised at every consultation of such a patient."
         ),
     ),
     Rule(
@@ -136,6 +142,17 @@ RULES = (
         quote=(
             "In the event of suspected LRS, for example with symptoms underneath the knee, "
             "perform a neurological examination on the patient:",
+            "examination of the pain distribution (connected or not connected to the "
+            "dermatome), and",
+            "examination of the fingertips-to-floor distance when bending forward with "
+            "straight knees (positive if the distance is > 25 cm), and",
+            "the Lasègue test (passive 'straight leg raise'), the crossed Lasègue test or the "
+            "reversed Lasègue test, and",
+            "examination of the muscle strength ('Medical Research Council' of the key "
+            "muscles), and",
+            "examination of the vital and gnostic sensibility (connected or not connected to "
+            "the dermatome), and",
+            "examination of the reflexes (Achilles tendon, knee tendon, soles of the feet).",
         ),
         when=flag("lrs") | flag("symptoms_below_knee"),
         then=add(f"{_EXAM}.components", *ExamComponent),

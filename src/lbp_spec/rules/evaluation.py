@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lbp_spec.advice import Window
-from lbp_spec.logic import cmp, flag
+from lbp_spec.logic import Expr, cmp, flag, present
 from lbp_spec.rule import Rule, add, sets
 from lbp_spec.rules.definitions import (
     FOLLOW_UP_INADEQUATE,
@@ -17,6 +17,13 @@ from lbp_spec.vocabulary import EvaluationAction, Section, Urgency
 __all__ = ["RULES", "WINDOWS"]
 
 _S = Section.EVALUATION
+
+
+def answered_no(path: str) -> Expr:
+    """The optional yes/no field at ``path`` was answered, and the answer is no."""
+    return present(path) & ~flag(path)
+
+
 _WHEN = (
     "If there is an inadequate alleviation of complaints, repeat the evaluation of the risk "
     "of persistent complaints*.",
@@ -108,12 +115,13 @@ RULES = (
         when=FOLLOW_UP_INADEQUATE
         & PROFILE_1_OR_2
         & cmp("weeks_since_start", ">=", 3)
-        & ~flag("reevaluation_new_insights")
-        & ~flag("adjustment_expected_to_suffice"),
+        & answered_no("reevaluation_new_insights")
+        & answered_no("adjustment_expected_to_suffice"),
         then=[sets("referral", Urgency.ROUTINE)],
         note=(
-            "The re-evaluation has taken place once its window has opened (week 3); an absent "
-            "answer about new insights or an expected adjustment reads as no."
+            "The re-evaluation is due once its window has opened (week 3). The referral needs "
+            "both answers given as no: an unanswered question (null) means the re-evaluation "
+            "has not been done, and missing data never leads to a referral."
         ),
     ),
     Rule(

@@ -44,6 +44,7 @@ RULES = (
         "Explain that a rare underlying condition is unlikely",
         EducationTopic.NO_UNDERLYING_RARE_CONDITION,
         _GIVE,
+        "The nature and diagnosis of the low back pain",
         "Explain that the vast majority of people with low back pain have no indications for "
         "an underlying rare condition.",
     ),
@@ -61,6 +62,7 @@ RULES = (
         "Explain that half recover within three months",
         EducationTopic.HALF_RECOVERED_AFTER_THREE_MONTHS,
         _GIVE,
+        "The course and prognosis of low back pain",
         "Explain that after three months about half of patients are pain-free and physical "
         "functioning has been recovered.",
     ),

@@ -1,0 +1,118 @@
+"""Benchmark: evaluation speed, JSON parsing cost, and the Z3 proof times.
+
+Prints figures; asserts nothing about speed. Run it on a quiet machine::
+
+    .venv/bin/python benchmarks/bench.py            # full run
+    .venv/bin/python benchmarks/bench.py --quick    # what CI runs
+
+Figures printed:
+
+* cases per second for ``evaluate`` on generated valid cases (one process);
+* the cost of ``json.loads`` alone and of ``json.loads`` + ``case_from_json``
+  (parsing and validating) on the JSON of the same cases;
+* the ratio of evaluating to parsing+validating;
+* the time to compile the rule set to Z3 and to prove each property.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from hypothesis import HealthCheck, given, settings
+
+from lbp_spec import GUIDELINE, Case, evaluate
+from lbp_spec.contract import case_from_json, case_to_json
+from lbp_spec.properties import CATALOGUE
+from lbp_spec.strategies import cases
+from lbp_spec.symbolic import Encoding
+from lbp_spec.verify import verify
+
+
+def _sample(n: int) -> list[Case]:
+    """Draw ``n`` valid cases with Hypothesis (seeded, so every run measures the same)."""
+    drawn: list[Case] = []
+
+    @settings(
+        max_examples=n,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(cases())
+    def collect(case: Case) -> None:
+        drawn.append(case)
+
+    collect()
+    return drawn
+
+
+def _per_item(fn: Callable[[], object], items: int, repeat: int) -> float:
+    """Best-of-``repeat`` seconds per item of one pass ``fn`` over ``items`` items."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times) / items
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer cases and repeats (CI)")
+    args = parser.parse_args(argv)
+    n_cases, repeat = (300, 3) if args.quick else (2000, 7)
+
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    sample = _sample(n_cases)
+    texts = [json.dumps(case_to_json(c)) for c in sample]
+    n = len(sample)
+    evaluate(sample[0])  # compile the evaluator once, outside the timing
+
+    def run_evaluate() -> None:
+        for case in sample:
+            evaluate(case)
+
+    def run_loads() -> None:
+        for text in texts:
+            json.loads(text)
+
+    def run_parse() -> None:
+        for text in texts:
+            case_from_json(json.loads(text))
+
+    t_eval = _per_item(run_evaluate, n, repeat)
+    t_loads = _per_item(run_loads, n, repeat)
+    t_parse = _per_item(run_parse, n, repeat)
+    print(f"\ncases: {n} generated valid cases, best of {repeat} passes")
+    print(f"  evaluate                      {t_eval * 1e6:8.1f} us/case  {1 / t_eval:10,.0f} cases/s")
+    print(f"  json.loads                    {t_loads * 1e6:8.1f} us/case")
+    print(f"  json.loads + case_from_json   {t_parse * 1e6:8.1f} us/case  {1 / t_parse:10,.0f} cases/s")
+    print(f"  evaluate / (parse+validate)   {t_eval / t_parse:8.2f}")
+    print(f"  evaluate / json.loads         {t_eval / t_loads:8.2f}")
+
+    start = time.perf_counter()
+    enc = Encoding(GUIDELINE)
+    for rule in GUIDELINE.rules:
+        enc.fired(rule.id)
+    t_compile = time.perf_counter() - start
+    print(f"\nZ3: compile {len(GUIDELINE.rules)} rules to Z3     {t_compile:8.3f} s")
+    runs = [verify(GUIDELINE) for _ in range(repeat)]
+    for i, prop in enumerate(CATALOGUE):
+        secs = [r.results[i].seconds for r in runs]
+        status = runs[0].results[i].status.value
+        print(f"  {prop.name:40} {status:8} {statistics.median(secs):8.3f} s (median of {repeat})")
+    total = statistics.median(r.seconds for r in runs)
+    print(f"  {'verify(), encoding included':40} {'':8} {total:8.3f} s (median of {repeat})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

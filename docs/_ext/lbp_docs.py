@@ -1,0 +1,367 @@
+"""Sphinx extension: write the reference pages that come from the rules, at build time.
+
+On ``builder-inited`` it renders, from :data:`lbp_spec.rules.GUIDELINE` and
+:data:`lbp_spec.traceability.TRACEABILITY`, three Markdown pages into
+``docs/_generated/`` (git-ignored):
+
+* ``rules.md``: the rule catalogue, one section per guideline section;
+* ``resolutions.md``: every declared resolution;
+* ``traceability.md``: every sentence of the summary and the rules behind it;
+* ``cli-help.md``: the help text of ``lbp-spec`` and of each subcommand, as the
+  command prints it (included by ``reference/cli.md``).
+
+Nothing on these pages is written by hand: change a rule and the page follows.
+A page is rewritten only when its text changes, so incremental builds stay quick.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from lbp_spec.logic import Expr, Named
+from lbp_spec.rule import SLOTS, Resolution, Rule
+from lbp_spec.rules import GUIDELINE
+from lbp_spec.ruleset import RuleSet
+from lbp_spec.traceability import TRACEABILITY, Coverage, Gap, TracedSentence
+from lbp_spec.vocabulary import Section
+
+logger = logging.getLogger(__name__)
+
+GENERATED = "_generated"
+"""Directory, inside the docs source, that receives the generated pages."""
+
+_BANNER = (
+    "```{{note}}\nThis page is generated from `{source}` each time the documentation is "
+    "built. Do not edit it: change `{source}` instead.\n```\n"
+)
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#{}$])")
+
+
+# -- small Markdown helpers ----------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape the characters Markdown would read as markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def rule_label(rule_id: str) -> str:
+    """Target name of a rule's entry in the catalogue."""
+    return f"rule-{rule_id.lower()}"
+
+
+def resolution_label(resolution_id: str) -> str:
+    """Target name of a resolution's entry."""
+    return f"resolution-{resolution_id.lower()}"
+
+
+def section_label(section: Section) -> str:
+    """Target name of a guideline section in the catalogue."""
+    return "section-" + re.sub(r"[^a-z0-9]+", "-", section.name.lower()).strip("-")
+
+
+def rule_ref(rule_id: str) -> str:
+    """A link to a rule's entry, showing its id."""
+    return f"{{ref}}`{rule_id} <{rule_label(rule_id)}>`"
+
+
+def resolution_ref(resolution_id: str) -> str:
+    """A link to a resolution's entry, showing its id."""
+    return f"{{ref}}`{resolution_id} <{resolution_label(resolution_id)}>`"
+
+
+def block_quote(text: str) -> str:
+    """A Markdown block quote of ``text``."""
+    return f"> {escape(text)}\n"
+
+
+def slot_words(slot: str) -> str:
+    """How a slot is named for people, with its name."""
+    return f"{escape(SLOTS[slot].words)} (`{slot}`)"
+
+
+def _joined(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+# -- the rule catalogue ------------------------------------------------------------------
+
+
+def _definitions(rules: Iterable[Rule]) -> dict[str, Named]:
+    found: dict[str, Named] = {}
+    for rule in rules:
+        for node in rule.when.walk():
+            if isinstance(node, Named):
+                found.setdefault(node.name, node)
+    return found
+
+
+def definition_label(name: str) -> str:
+    """Target name of a named definition in the catalogue."""
+    return f"definition-{name.replace('_', '-')}"
+
+
+def _named_in(expr: Expr) -> Iterator[Named]:
+    """The named definitions ``expr`` uses directly (not through another one)."""
+    if isinstance(expr, Named):
+        yield expr
+        return
+    for child in expr.children():
+        yield from _named_in(child)
+
+
+def _where_lines(rule: Rule) -> list[str]:
+    seen: dict[str, Named] = {}
+    for named in _named_in(rule.when):
+        seen.setdefault(named.name, named)
+    return [
+        f"- *{escape(n.words)}* ({{ref}}`{n.name} <{definition_label(n.name)}>`): "
+        f"{escape(n.expr.describe())}"
+        for n in seen.values()
+    ]
+
+
+def _role_lines(ruleset: RuleSet, rule: Rule) -> Iterator[str]:
+    for res in ruleset.resolutions:
+        slots = [s for s in res.slots if s in rule.slots]
+        if rule.id in res.winners:
+            against = _joined(rule_ref(r) for r in res.losers)
+            yield f"- wins {resolution_ref(res.id)} against {against}"
+        if rule.id in res.losers:
+            winners = _joined(rule_ref(r) for r in res.winners)
+            on = _joined(f"`{s}`" for s in slots)
+            yield f"- loses {resolution_ref(res.id)} to {winners}, on {on}"
+
+
+def _traced_from(rule: Rule) -> list[TracedSentence]:
+    return [t for t in TRACEABILITY if rule.id in t.rules]
+
+
+def render_rule(ruleset: RuleSet, rule: Rule) -> str:
+    """The catalogue entry of one rule."""
+    out = [f"({rule_label(rule.id)})=", f"### `{rule.id}`: {escape(rule.title)}", ""]
+    out.append("**The guideline says**\n")
+    for quote in rule.quote:
+        out.append(block_quote(quote))
+    out.append(f"**When** {escape(rule.when.describe())}.\n")
+    where = _where_lines(rule)
+    if where:
+        out += ["**Where**", "", *where, ""]
+    out.append("**Then**\n")
+    out.extend(f"- {escape(effect.describe())}" for effect in rule.then)
+    out.append("")
+    if rule.note:
+        out.append(f"**Reading** {escape(rule.note)}\n")
+    roles = list(_role_lines(ruleset, rule))
+    if roles:
+        out.append("**Resolutions**\n")
+        out.extend(roles)
+        out.append("")
+    traced = _traced_from(rule)
+    partial = [t for t in traced if t.coverage is Coverage.PARTIAL]
+    sentences = "sentence" if len(traced) == 1 else "sentences"
+    out.append(
+        f"**Traceability** formalizes {len(traced)} {sentences} of the summary"
+        + (f", {len(partial)} of them in part" if partial else "")
+        + " (see {doc}`the traceability table </_generated/traceability>`).\n"
+    )
+    return "\n".join(out)
+
+
+def rule_catalogue(ruleset: RuleSet) -> str:
+    """The whole rule catalogue page."""
+    out = [
+        "# Rule catalogue",
+        "",
+        _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
+        f"The rule set *{escape(ruleset.name)}* holds {len(ruleset.rules)} rules and "
+        f"{len(ruleset.resolutions)} declared resolutions "
+        "(see {doc}`the resolutions </_generated/resolutions>`). Each rule below gives the "
+        "sentences it quotes from the guideline summary, its condition and effects in plain "
+        "words, how the text was read, and the resolutions it takes part in.",
+        "",
+        "Rules are grouped by the guideline section they formalize, in the order of the "
+        "summary; within a section they keep the order of the rule set.",
+        "",
+    ]
+    for section in Section:
+        rules = [r for r in ruleset.rules if r.section is section]
+        if not rules:
+            continue
+        out += [f"({section_label(section)})=", f"## {escape(section.value)}", ""]
+        out += [render_rule(ruleset, rule) for rule in rules]
+    definitions = _definitions(ruleset.rules)
+    out += [
+        "(rule-definitions)=",
+        "## Named definitions",
+        "",
+        "Conditions above use these named terms; each is computed once, from the case and "
+        "the advice decided so far.",
+        "",
+    ]
+    for name in sorted(definitions):
+        named = definitions[name]
+        out += [
+            f"({definition_label(name)})=",
+            f"### `{name}`",
+            "",
+            f"*{escape(named.words)}*: {escape(named.expr.describe())}.",
+            "",
+        ]
+    return "\n".join(out)
+
+
+# -- resolutions -------------------------------------------------------------------------------
+
+
+def render_resolution(resolution: Resolution) -> str:
+    """The entry of one resolution."""
+    out = [
+        f"({resolution_label(resolution.id)})=",
+        f"## `{resolution.id}`: {escape(resolution.title)}",
+        "",
+        f"**Winners** {_joined(rule_ref(r) for r in resolution.winners)}\n",
+        f"**Losers** {_joined(rule_ref(r) for r in resolution.losers)}\n",
+        f"**Slots** {_joined(slot_words(s) for s in resolution.slots)}\n",
+        f"**Reason** {escape(resolution.reason)}\n",
+    ]
+    if resolution.quotes:
+        out.append("**The guideline says**\n")
+        out.extend(block_quote(q) for q in resolution.quotes)
+    return "\n".join(out)
+
+
+def resolutions_page(ruleset: RuleSet) -> str:
+    """The resolutions page."""
+    out = [
+        "# Resolutions",
+        "",
+        _BANNER.format(source="lbp_spec.rules.resolutions.RESOLUTIONS"),
+        "Read literally, some rules of the guideline collide: for one case and one advice "
+        "slot they write different values. Each resolution below decides such a collision "
+        "explicitly: whenever one of its winners fires, the effect of each loser on the "
+        "listed slots is set aside. Without these resolutions (the literal reading) the "
+        "verifier lists every collision with a witness case; with them, it proves that none "
+        "is left.",
+        "",
+    ]
+    out += [render_resolution(r) for r in ruleset.resolutions]
+    return "\n".join(out)
+
+
+# -- traceability -------------------------------------------------------------------------------
+
+
+def _coverage_cell(record: TracedSentence) -> str:
+    if record.gap is None:
+        return record.coverage.value
+    return f"{record.coverage.value}: {escape(record.gap.words)}"
+
+
+def _rules_cell(record: TracedSentence) -> str:
+    cells = [rule_ref(r) for r in record.rules]
+    cells += [resolution_ref(r) for r in record.resolutions]
+    return ", ".join(cells) if cells else "none"
+
+
+def traceability_page(records: tuple[TracedSentence, ...]) -> str:
+    """The traceability table, one table per guideline section."""
+    counts = {c: sum(1 for r in records if r.coverage is c) for c in Coverage}
+    out = [
+        "# Traceability",
+        "",
+        _BANNER.format(source="lbp_spec.traceability.TRACEABILITY"),
+        f"Every recommendation-bearing sentence or bullet of the guideline summary, from "
+        f"*Diagnostic process* to the end, in text order: {len(records)} in all, "
+        f"{counts[Coverage.FULL]} formalized in full, {counts[Coverage.PARTIAL]} in part and "
+        f"{counts[Coverage.NONE]} not at all. Headings and table labels are left out. The "
+        "test suite checks that every other segment of the summary is listed here, that each "
+        "rule listed quotes the sentence, and that every rule is listed at least once.",
+        "",
+        "Why a sentence is not, or not wholly, formalized:",
+        "",
+    ]
+    out += [f"- **{escape(g.words)}**: {escape(g.meaning)}" for g in Gap]
+    out.append("")
+    for section in Section:
+        rows = [r for r in records if r.section is section]
+        if not rows:
+            continue
+        out += [
+            f"## {escape(section.value)}",
+            "",
+            "| Sentence | Rules and resolutions | Coverage | Why |",
+            "| --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {escape(r.sentence)} | {_rules_cell(r)} | {_coverage_cell(r)} | "
+            f"{escape(r.explanation)} |"
+            for r in rows
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+# -- command-line help ----------------------------------------------------------------------
+
+
+def cli_help_page() -> str:
+    """The help of ``lbp-spec`` and of each subcommand, as printed at 88 columns."""
+    import argparse
+    import os
+
+    from lbp_spec.cli import COMMANDS, build_parser
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "88"
+    try:
+        parser = build_parser()
+        texts = [("lbp-spec --help", parser.format_help())]
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        for command in COMMANDS:
+            child = subparsers.choices[command.name]
+            texts.append((f"lbp-spec {command.name} --help", child.format_help()))
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    out: list[str] = []
+    for title, text in texts:
+        out += [f"### `{title}`", "", "```text", text.rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+# -- Sphinx hook -----------------------------------------------------------------------------------
+
+
+def pages() -> dict[str, str]:
+    """Every generated page, by file name."""
+    return {
+        "rules.md": rule_catalogue(GUIDELINE),
+        "resolutions.md": resolutions_page(GUIDELINE),
+        "traceability.md": traceability_page(TRACEABILITY),
+        "cli-help.md": cli_help_page(),
+    }
+
+
+def generate(app: Sphinx) -> None:
+    """Write the generated pages into ``<srcdir>/_generated``, where changed."""
+    target = Path(app.srcdir) / GENERATED
+    target.mkdir(exist_ok=True)
+    for name, text in pages().items():
+        path = target / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            logger.info("lbp_docs: wrote %s", path)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    """Register the generator with Sphinx."""
+    app.connect("builder-inited", generate)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
