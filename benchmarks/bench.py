@@ -92,9 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_loads = _per_item(run_loads, n, repeat)
     t_parse = _per_item(run_parse, n, repeat)
     print(f"\ncases: {n} generated valid cases, best of {repeat} passes")
-    print(f"  evaluate                      {t_eval * 1e6:8.1f} us/case  {1 / t_eval:10,.0f} cases/s")
-    print(f"  json.loads                    {t_loads * 1e6:8.1f} us/case")
-    print(f"  json.loads + case_from_json   {t_parse * 1e6:8.1f} us/case  {1 / t_parse:10,.0f} cases/s")
+    rows = [
+        ("evaluate", t_eval, True),
+        ("json.loads", t_loads, False),
+        ("json.loads + case_from_json", t_parse, True),
+    ]
+    for label, t, rate in rows:
+        per_second = f"  {1 / t:10,.0f} cases/s" if rate else ""
+        print(f"  {label:<29} {t * 1e6:8.1f} us/case{per_second}")
     print(f"  evaluate / (parse+validate)   {t_eval / t_parse:8.2f}")
     print(f"  evaluate / json.loads         {t_eval / t_loads:8.2f}")
 

@@ -55,7 +55,7 @@ napoleon_use_rtype = False
 # -- doctest -----------------------------------------------------------------------------------
 
 doctest_global_setup = """
-from lbp_spec import Case, NeurologicalExam, evaluate
+from lbp_spec import *
 """
 
 # -- intersphinx -----------------------------------------------------------------------------
@@ -73,6 +73,10 @@ nitpick_ignore_regex = [
     # their own). No project name is ignored: every lbp_spec reference must resolve.
     (r"py:class", r"collections\.abc\.(Callable|Iterable|Iterator|Mapping)"),
     (r"py:class", r"enum\.Enum"),
+    # Third-party types in signatures (no network, so no inventories): Z3 terms and
+    # models, Hypothesis strategies.
+    (r"py:class", r"z3\..*"),
+    (r"py:class", r"hypothesis\..*"),
 ]
 
 # -- attribute docstrings -----------------------------------------------------------------

@@ -18,8 +18,17 @@ from lbp_spec.advice import (
     Window,
 )
 from lbp_spec.case import Case, NeurologicalExam, Sbst
-from lbp_spec.errors import InvalidCaseError, Problem, RuleSetError
+from lbp_spec.contract import (
+    CONTRACT_VERSION,
+    advice_from_json,
+    advice_to_json,
+    case_from_json,
+    case_to_json,
+    load_case,
+)
+from lbp_spec.errors import InvalidAdviceError, InvalidCaseError, Problem, RuleSetError
 from lbp_spec.evaluator import evaluate
+from lbp_spec.explain import explain
 from lbp_spec.rule import Resolution, Rule
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
@@ -30,11 +39,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "CONTRACT_VERSION",
     "GUIDELINE",
     "Advice",
     "AppliedResolution",
     "Case",
     "InterventionAdvice",
+    "InvalidAdviceError",
     "InvalidCaseError",
     "NeurologicalExam",
     "NeurologicalExamination",
@@ -48,5 +59,11 @@ __all__ = [
     "TraceEntry",
     "Window",
     "__version__",
+    "advice_from_json",
+    "advice_to_json",
+    "case_from_json",
+    "case_to_json",
     "evaluate",
+    "explain",
+    "load_case",
 ]

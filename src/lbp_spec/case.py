@@ -31,6 +31,7 @@ from lbp_spec.vocabulary import (
 __all__ = [
     "FINGERTIP_FLOOR_MAX_CM",
     "FOLLOW_UP_FIELDS",
+    "REQUIRED_AT_FOLLOW_UP",
     "Case",
     "NeurologicalExam",
     "Sbst",
@@ -227,8 +228,8 @@ class _FrozenFactors(dict[PrognosticFactor, FactorLevel]):
     def _immutable(self, *args: object, **kwargs: object) -> Any:
         raise TypeError("prognostic_factors of a case are immutable; build a new Case")
 
-    __setitem__ = __delitem__ = __ior__ = _immutable  # type: ignore[assignment]
-    clear = pop = popitem = setdefault = update = _immutable  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __ior__ = _immutable
+    clear = pop = popitem = setdefault = update = _immutable
 
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(frozenset(self.items()))
@@ -258,12 +259,15 @@ def _check_members(kind: type[enum.Enum]) -> Callable[[object], str | None]:
     return check
 
 
+_CHECK_FACTOR: Final = _check_enum(PrognosticFactor)
+_CHECK_LEVEL: Final = _check_enum(FactorLevel)
+
+
 def _check_factors(value: object) -> str | None:
     if not isinstance(value, dict):
         return f"must map prognostic factors to levels, got {value!r}"
-    factor, level = _check_enum(PrognosticFactor), _check_enum(FactorLevel)
     for key, item in value.items():
-        message = factor(key) or level(item)
+        message = _CHECK_FACTOR(key) or _CHECK_LEVEL(item)
         if message is not None:
             return f"{_show(key)}: {message}"
     return None

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["InvalidCaseError", "Problem", "RuleSetError"]
+__all__ = ["InvalidAdviceError", "InvalidCaseError", "Problem", "RuleSetError"]
 
 
 @attrs.frozen
@@ -49,6 +49,22 @@ class InvalidCaseError(ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"invalid case ({len(self.problems)} problem(s)):\n{lines}")
+
+
+class InvalidAdviceError(InvalidCaseError):
+    """An advice document is malformed or out of range.
+
+    A subclass of :class:`InvalidCaseError`, so that one ``except`` catches every
+    invalid contract document.
+
+    Attributes:
+        problems: Every problem found, each with its field path.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        ValueError.__init__(self, f"invalid advice ({len(self.problems)} problem(s)):\n{lines}")
 
 
 class RuleSetError(ValueError):

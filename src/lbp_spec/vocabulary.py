@@ -11,7 +11,6 @@ import enum
 from functools import total_ordering
 
 __all__ = [
-    "Vocabulary",
     "AdviceWarning",
     "BehaviourGuidance",
     "Consultation",
@@ -34,6 +33,7 @@ __all__ = [
     "Section",
     "Strength",
     "Urgency",
+    "Vocabulary",
 ]
 
 

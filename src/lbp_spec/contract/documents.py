@@ -1,0 +1,467 @@
+"""The two documents of the contract, a case and an advice, written once as shapes.
+
+The case shape is derived from :data:`lbp_spec.logic.VARIABLES` (kinds,
+vocabularies, ranges, optionality) and from the ``Attributes:`` docstrings of
+:class:`~lbp_spec.case.Case` and its parts (descriptions). What is a decision of
+the contract, and written here, is which fields a sender must give:
+
+* case: ``contract_version``, ``consultation``, ``discipline``,
+  ``need_for_assistance``, ``lrs`` and ``nprs``; in ``neurological_exam``:
+  ``mrc_lowest``; in ``sbst``: ``total`` and ``psychosocial``. Every other field
+  may be left out and then takes the default of :class:`~lbp_spec.case.Case`
+  (false, empty, or null).
+* advice: every normative field (``null`` or ``[]`` where there is nothing);
+  the informative ``trace``, ``resolutions`` and each intervention's ``rules``
+  may be left out.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Final
+
+import attrs
+
+from lbp_spec.advice import (
+    Advice,
+    AppliedResolution,
+    InterventionAdvice,
+    NeurologicalExamination,
+    Referral,
+    TraceEntry,
+    Window,
+)
+from lbp_spec.case import FOLLOW_UP_FIELDS, REQUIRED_AT_FOLLOW_UP, Case, NeurologicalExam, Sbst
+from lbp_spec.contract.shape import (
+    Boolean,
+    Choice,
+    Const,
+    EnumMap,
+    Field,
+    Integer,
+    ListOf,
+    Number,
+    Obj,
+    Pair,
+    SetOf,
+    Shape,
+    String,
+)
+from lbp_spec.errors import InvalidCaseError, Problem
+from lbp_spec.logic import VARIABLES, Variable, VariableKind
+from lbp_spec.vocabulary import (
+    AdviceWarning,
+    BehaviourGuidance,
+    Consultation,
+    Discipline,
+    EducationTopic,
+    EvaluationAction,
+    ExamComponent,
+    ExerciseGuidance,
+    FactorLevel,
+    Intervention,
+    ReferralTarget,
+    SafetyNetTopic,
+    Section,
+    Strength,
+    Urgency,
+)
+
+__all__ = ["ADVICE", "CASE", "CONTRACT_VERSION", "SUPPORTED_VERSIONS"]
+
+CONTRACT_VERSION: Final = "1.0"
+"""The version of the JSON contract this package reads and writes."""
+"""The version of the JSON contract this package writes."""
+
+SUPPORTED_VERSIONS: Final = ("1.0",)
+"""The contract versions this package reads."""
+
+_VERSION: Final = Field(
+    "contract_version",
+    Const(CONTRACT_VERSION, SUPPORTED_VERSIONS),
+    required=True,
+    description=(
+        f"Version of the lbp_spec JSON contract the document follows; "
+        f"supported: {', '.join(SUPPORTED_VERSIONS)}."
+    ),
+    arg=False,
+    get=lambda _: CONTRACT_VERSION,
+)
+
+
+# -- the case ------------------------------------------------------------------------------
+
+_CASE_REQUIRED: Final = frozenset(
+    {
+        "consultation",
+        "discipline",
+        "need_for_assistance",
+        "lrs",
+        "nprs",
+        "neurological_exam.mrc_lowest",
+        "sbst.total",
+        "sbst.psychosocial",
+    }
+)
+
+_CASE_TITLES: Final = {
+    "nprs": "Pain intensity (NPRS)",
+    "lrs": "LRS (working diagnosis)",
+    "sbst": "StarT Back Screening Tool (SBST)",
+    "mrc_lowest": "Lowest MRC grade",
+    "fingertip_floor_cm": "Fingertip-to-floor distance (cm)",
+    "neurological_exam": "Neurological examination",
+}
+
+
+_CASE_DESCRIPTIONS: Final = {
+    "red_flags": (
+        "Signs that could indicate a fracture, infection, tumour or inflammatory condition "
+        "(red flags). Any red flag means a referral to the general practitioner."
+    ),
+    "neurological_emergency_signs": (
+        "Possible signs of a neurological emergency, as reported or observed. A severe motor "
+        "deficit (MRC at most 3) is not listed here: it is read from "
+        "neurological_exam.mrc_lowest."
+    ),
+    "nprs": (
+        "Pain intensity on the Numeric Pain Rating Scale, 0-10. In LRS, severe pain "
+        "(NPRS >= 8) is a reason to refer to the general practitioner."
+    ),
+    "mrc_lowest": (
+        "MRC grade (0-5) of the weakest key muscle; 5 is normal. A severe motor deficit "
+        "(MRC <= 3) is a possible sign of a neurological emergency."
+    ),
+    "fingertip_floor_cm": (
+        "Fingertip-to-floor distance bending forward with straight knees, in cm; null when "
+        "not measured. More than 25 cm is a positive finding."
+    ),
+    "prognostic_factors": (
+        "Each present prognostic factor for persistent complaints with its level: "
+        "non_dominant, or dominant when the factor greatly contributes to perpetuating the "
+        "pain and/or limitations (the therapist's judgement). Absent factors are left out. "
+        "The factors decide the treatment profile."
+    ),
+    "responsiveness": (
+        "Responsiveness (irritability) of the complaints; LRS only, so absent or null when "
+        "lrs is false."
+    ),
+}
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _variable_shape(var: Variable) -> Shape:
+    kind = var.kind
+    if kind is VariableKind.BOOL:
+        return Boolean(nullable=var.optional)
+    if kind is VariableKind.INT:
+        return Integer(_int(var.low), _int(var.high), nullable=var.optional, enforce=False)
+    if kind is VariableKind.REAL:
+        return Number(var.low, var.high, nullable=var.optional)
+    assert var.enum is not None, var.path
+    if kind is VariableKind.ENUM:
+        return Choice(var.enum, nullable=var.optional)
+    if kind is VariableKind.SET:
+        return SetOf(var.enum)
+    if kind is VariableKind.FACTORS:
+        return EnumMap(var.enum, Choice(FactorLevel), "prognostic factor")
+    raise AssertionError(f"{var.path}: objects are built by _object")  # pragma: no cover
+
+
+def _fields(parent: str | None) -> tuple[Field, ...]:
+    fields = []
+    for path, var in VARIABLES.items():
+        if var.parent != parent or (parent is None and "." in path):
+            continue
+        shape = _OBJECTS[path]() if var.kind is VariableKind.OBJECT else _variable_shape(var)
+        fields.append(
+            Field(
+                var.name,
+                shape,
+                required=path in _CASE_REQUIRED,
+                title=_CASE_TITLES.get(var.name, ""),
+                description=_CASE_DESCRIPTIONS.get(var.name, ""),
+            )
+        )
+    return tuple(fields)
+
+
+def _exam() -> Obj:
+    return Obj(
+        "neurological_exam",
+        _fields("neurological_exam"),
+        NeurologicalExam,
+        docs=NeurologicalExam,
+        description=(
+            "Findings of the neurological examination for suspected LRS (pain distribution, "
+            "fingertip-to-floor distance, Lasègue tests, muscle strength, sensibility, "
+            "reflexes); null when it was not done. Fields other than mrc_lowest default to "
+            "false/null (not found, not measured)."
+        ),
+        partial=True,
+        nullable=True,
+    )
+
+
+def _sbst() -> Obj:
+    return Obj(
+        "sbst",
+        _fields("sbst"),
+        Sbst,
+        docs=Sbst,
+        description=(
+            "StarT Back Screening Tool scores; null when the tool was not used. The SBST "
+            "supports the choice of profile but never decides it. The library also checks "
+            "that psychosocial is at most total, which this schema cannot express."
+        ),
+        partial=True,
+        nullable=True,
+    )
+
+
+_OBJECTS: Final = {"neurological_exam": _exam, "sbst": _sbst}
+
+
+def _const(name: str, value: object) -> dict[str, Any]:
+    return {"properties": {name: {"const": value}}, "required": [name]}
+
+
+def _case_rules() -> dict[str, Any]:
+    follow_up = Consultation.FOLLOW_UP.value
+    return {
+        "allOf": [
+            {
+                "description": (
+                    "At an initial consultation the follow-up fields describe nothing yet: "
+                    "they must be absent or null."
+                ),
+                "if": _const("consultation", Consultation.INITIAL.value),
+                "then": {"properties": {name: {"type": "null"} for name in FOLLOW_UP_FIELDS}},
+            },
+            {
+                "description": (
+                    "At a follow-up the weeks since the start of treatment, the sessions used "
+                    "(at least 1: the initial consultation was one) and the improvement are "
+                    "required."
+                ),
+                "if": _const("consultation", follow_up),
+                "then": {
+                    "required": list(REQUIRED_AT_FOLLOW_UP),
+                    "properties": {
+                        "weeks_since_start": {"type": "integer"},
+                        "sessions_used": {"type": "integer", "minimum": 1},
+                        "improvement": {"type": "string"},
+                    },
+                },
+            },
+            {
+                "description": "Responsiveness is assessed for LRS only.",
+                "if": _const("lrs", False),
+                "then": {"properties": {"responsiveness": {"type": "null"}}},
+            },
+            {
+                "description": (
+                    "Additional competencies apply only to exercise therapists (Cesar/Mensendieck)."
+                ),
+                "if": _const("discipline", Discipline.PHYSICAL_THERAPIST.value),
+                "then": {"properties": {"additional_competencies": {"const": False}}},
+            },
+        ]
+    }
+
+
+CASE: Final = Obj(
+    "",
+    (_VERSION, *_fields(None)),
+    Case,
+    docs=Case,
+    description=(
+        "One patient with low back pain at one consultation with a physical or exercise "
+        "therapist: the input of the KNGF 2021 guideline on low back pain and lumbosacral "
+        "radicular syndrome (LRS). Optional fields left out take their default (false, "
+        "empty, or null). Checked by the library but not expressible in this schema: "
+        "sbst.psychosocial at most sbst.total, and no duplicate keys in an object."
+    ),
+    partial=True,
+    schema_rules=_case_rules(),
+)
+"""The shape of a case document."""
+
+
+# -- the advice ----------------------------------------------------------------------------
+
+
+def _ordered(kind: type[enum.Enum]) -> SetOf:
+    return SetOf(kind, ordered=True)
+
+
+def _examination(
+    required: bool,
+    components: tuple[ExamComponent, ...],
+    positive_findings: tuple[ExamComponent, ...],
+) -> NeurologicalExamination:
+    if required != bool(components):
+        raise InvalidCaseError(
+            [
+                Problem(
+                    "required",
+                    "must be true exactly when components are listed, "
+                    f"got {str(required).lower()} with {len(components)} component(s)",
+                )
+            ]
+        )
+    return NeurologicalExamination(components, positive_findings)
+
+
+_EXAMINATION: Final = Obj(
+    "neurological_examination",
+    (
+        Field("required", Boolean(), required=True),
+        Field("components", _ordered(ExamComponent), required=True),
+        Field("positive_findings", _ordered(ExamComponent), required=True),
+    ),
+    _examination,
+    docs=NeurologicalExamination,
+    description="The neurological examination the guideline asks for, and its positive findings.",
+    schema_rules={
+        "if": {"properties": {"required": {"const": True}}},
+        "then": {"properties": {"components": {"minItems": 1}}},
+        "else": {"properties": {"components": {"maxItems": 0}}},
+    },
+)
+
+_REFERRAL: Final = Obj(
+    "referral",
+    (
+        Field("to", Choice(ReferralTarget), required=True),
+        Field("urgency", Choice(Urgency), required=True),
+    ),
+    Referral,
+    docs=Referral,
+    description="A referral of the patient (back) to the general practitioner.",
+    nullable=True,
+)
+
+_INTERVENTION: Final = Obj(
+    "intervention_advice",
+    (
+        Field("strength", Choice(Strength), required=True),
+        Field("rules", ListOf(String(), unique=True)),
+    ),
+    InterventionAdvice,
+    docs=InterventionAdvice,
+    description=(
+        "The strength of the recommendation about one intervention, on the scale "
+        "do > offer > consider > not_indicated > preferably_not > do_not (the first three "
+        "permit, the last two forbid), and the rules that set it (informative)."
+    ),
+)
+
+_TRACE: Final = Obj(
+    "trace_entry",
+    (
+        Field("rule", String(), required=True),
+        Field("section", Choice(Section), required=True),
+    ),
+    TraceEntry,
+    docs=TraceEntry,
+    description="A rule whose condition held for the case.",
+)
+
+_RESOLUTION: Final = Obj(
+    "applied_resolution",
+    tuple(
+        Field(name, String(), required=True) for name in ("resolution", "winner", "loser", "slot")
+    ),
+    AppliedResolution,
+    docs=AppliedResolution,
+    description="A declared resolution that decided a collision between two rules for this case.",
+)
+
+_ADVICE_FIELDS: Final = (
+    _VERSION,
+    Field("physiotherapy_indicated", Boolean(), required=True),
+    Field("referral", _REFERRAL, required=True),
+    Field("consult_general_practitioner", Boolean(), required=True, title="Consult the GP"),
+    Field(
+        "profile",
+        Integer(1, 3, nullable=True),
+        required=True,
+        description=(
+            "Treatment profile: 1, low risk of persistent complaints (no dominant prognostic "
+            "factors; at most three sessions); 2, moderate risk (some non-dominant factors); "
+            "3, high risk (dominant factors). Null when the patient has no need for "
+            "assistance or is referred for a red flag, an emergency sign or severe LRS."
+        ),
+    ),
+    Field("neurological_examination", _EXAMINATION, required=True),
+    Field(
+        "recheck_after_days",
+        Pair(Window, nullable=True),
+        required=True,
+        description=(
+            "When to check the patient again, in days, as [low, high] (e.g. [2, 4]); null "
+            "when no recheck is asked."
+        ),
+    ),
+    Field(
+        "reevaluation_after_weeks",
+        Pair(Window, nullable=True),
+        required=True,
+        description=(
+            "When to re-evaluate, in weeks since the start of treatment, as [low, high]; "
+            "high null means 'after at least low weeks' (e.g. [3, null]); null when no "
+            "re-evaluation is scheduled."
+        ),
+    ),
+    Field("session_limit", Integer(1, None, nullable=True), required=True),
+    Field(
+        "interventions",
+        EnumMap(Intervention, _INTERVENTION, "intervention", all_required=True),
+        required=True,
+        description="Every intervention the guideline grades, with its strength.",
+    ),
+    Field("education", _ordered(EducationTopic), required=True),
+    Field("safety_net_advice", _ordered(SafetyNetTopic), required=True),
+    Field("exercise_guidance", _ordered(ExerciseGuidance), required=True),
+    Field("behaviour_guidance", _ordered(BehaviourGuidance), required=True),
+    Field("evaluation_actions", _ordered(EvaluationAction), required=True),
+    Field("warnings", _ordered(AdviceWarning), required=True),
+    Field(
+        "trace",
+        ListOf(_TRACE),
+        description="Rules whose condition held, in rule-set order (informative).",
+    ),
+    Field(
+        "resolutions",
+        ListOf(_RESOLUTION),
+        description="Declared resolutions that decided a collision here (informative).",
+    ),
+)
+
+ADVICE: Final = Obj(
+    "",
+    _ADVICE_FIELDS,
+    Advice,
+    docs=Advice,
+    description=(
+        "What the KNGF 2021 guideline on low back pain and LRS says for one case. Two "
+        "implementations agree when their advices are equal without the informative parts "
+        "(trace, resolutions, and each intervention's rules). Checked by the library but not "
+        "expressible in this schema: in a window [low, high], high is at least low; no "
+        "duplicate keys in an object."
+    ),
+)
+"""The shape of an advice document."""
+
+
+def _check_case_fields() -> None:
+    names = tuple(f.name for f in CASE.fields[1:])
+    expected = tuple(a.name for a in attrs.fields(Case))
+    assert names == expected, f"VARIABLES and Case disagree: {names} != {expected}"
+
+
+_check_case_fields()

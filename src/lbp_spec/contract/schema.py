@@ -1,0 +1,129 @@
+"""JSON Schemas (draft 2020-12) of the case and advice documents, generated from their shapes.
+
+The schemas are derived from :mod:`lbp_spec.contract.documents`, the same shapes
+the codec reads with: enums from the vocabulary, ranges from
+:data:`lbp_spec.logic.VARIABLES`, descriptions from the docstrings of the types.
+The generated files are committed under ``contract/schemas/`` and shipped as
+package data, so that a change of the contract shows in review; a test checks
+that they equal what this module generates. Regenerate them with::
+
+    python -m lbp_spec.contract
+
+The ``$id`` is a URN (``urn:lbp-spec:contract:<version>:<document>``): the
+project has no web address to publish the schemas under yet.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from lbp_spec.contract.documents import ADVICE, CASE, CONTRACT_VERSION
+from lbp_spec.contract.shape import JsonSchema, Obj
+
+__all__ = [
+    "SCHEMA_NAMES",
+    "advice_schema",
+    "case_schema",
+    "render",
+    "schema_for",
+    "schema_text",
+    "write_schemas",
+]
+
+SCHEMA_NAMES: Final = ("case", "advice")
+"""The documents that have a JSON Schema."""
+"""The documents of the contract that have a schema."""
+
+_DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+_TITLES: Final = {
+    "case": "lbp_spec case (KNGF 2021 low back pain guideline)",
+    "advice": "lbp_spec advice (KNGF 2021 low back pain guideline)",
+}
+
+_SHAPES: Final = {"case": CASE, "advice": ADVICE}
+
+
+def _generate(name: str, shape: Obj) -> JsonSchema:
+    defs: dict[str, JsonSchema] = {}
+    body = shape.object_schema(defs)
+    out: JsonSchema = {
+        "$schema": _DRAFT,
+        "$id": f"urn:lbp-spec:contract:{CONTRACT_VERSION}:{name}",
+        "title": _TITLES[name],
+        **body,
+    }
+    if defs:
+        out["$defs"] = dict(sorted(defs.items()))
+    return out
+
+
+@cache
+def _generated(name: str) -> JsonSchema:
+    return _generate(name, _SHAPES[name])
+
+
+def schema_for(name: str) -> JsonSchema:
+    """The generated schema of document ``name`` (``case`` or ``advice``); a fresh copy.
+
+    Raises:
+        KeyError: ``name`` is not one of :data:`~lbp_spec.contract.SCHEMA_NAMES`.
+
+    """
+    if name not in _SHAPES:
+        raise KeyError(f"no schema {name!r}; known: {', '.join(SCHEMA_NAMES)}")
+    return copy.deepcopy(_generated(name))
+
+
+def case_schema() -> JsonSchema:
+    """The JSON Schema of a case document."""
+    return schema_for("case")
+
+
+def advice_schema() -> JsonSchema:
+    """The JSON Schema of an advice document."""
+    return schema_for("advice")
+
+
+def render(schema: JsonSchema) -> str:
+    """The text of a schema as committed: two-space indent, UTF-8, final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _file_name(name: str) -> str:
+    return f"{name}.schema.json"
+
+
+def schema_text(name: str) -> str:
+    """The committed schema file of document ``name``, as shipped with the package.
+
+    Raises:
+        KeyError: ``name`` is not one of :data:`~lbp_spec.contract.SCHEMA_NAMES`.
+
+    """
+    if name not in _SHAPES:
+        raise KeyError(f"no schema {name!r}; known: {', '.join(SCHEMA_NAMES)}")
+    files = resources.files("lbp_spec").joinpath("contract", "schemas", _file_name(name))
+    return files.read_text(encoding="utf-8")
+
+
+def write_schemas(directory: Path | None = None) -> list[Path]:
+    """Write every generated schema into ``directory`` (default: the package's ``schemas/``).
+
+    Returns:
+        The files written.
+
+    """
+    target = directory or Path(__file__).parent / "schemas"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SCHEMA_NAMES:
+        path = target / _file_name(name)
+        path.write_text(render(schema_for(name)), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,138 @@
+"""Verification reports for people (text) and for machines (JSON).
+
+A counterexample is shown as a patient: only the findings that differ from the
+plain default patient (:class:`~lbp_spec.case.Case` with its defaults), then the
+advice it gets and the rules that fired.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from lbp_spec.advice import Advice
+from lbp_spec.case import Case
+from lbp_spec.contract import CONTRACT_VERSION, advice_to_json, case_to_json
+from lbp_spec.verify import PropertyResult, Report, Status
+
+__all__ = ["case_findings", "report_json", "report_text"]
+
+_PLAIN = Case()
+
+
+def _show(value: object) -> str:
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(_show(v) for v in value)) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{_show(k)}={_show(v)}" for k, v in value.items()) or "none"
+    if attrs.has(type(value)):
+        fields = attrs.asdict(value, recurse=False)  # type: ignore[arg-type]
+        declared = attrs.fields_dict(type(value))  # type: ignore[arg-type]
+        parts = []
+        for name, item in fields.items():
+            attribute = declared[name]
+            if attribute.default is attrs.NOTHING or item != attribute.default:
+                parts.append(f"{name}={_show(item)}")
+        return "(" + ", ".join(parts) + ")"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def case_findings(case: Case) -> list[str]:
+    """The fields of ``case`` that differ from the plain default patient, as text."""
+    return [
+        f"{name}: {_show(getattr(case, name))}"
+        for name in attrs.fields_dict(Case)
+        if getattr(case, name) != getattr(_PLAIN, name)
+    ]
+
+
+def _advice_lines(advice: Advice) -> list[str]:
+    lines = [
+        f"physiotherapy indicated: {_show(advice.physiotherapy_indicated)}",
+        f"profile: {advice.profile if advice.profile is not None else 'none'}",
+        "referral: "
+        + ("none" if advice.referral is None else f"{advice.referral.urgency.value} to the GP"),
+    ]
+    if advice.consult_general_practitioner:
+        lines.append("consult the GP: yes")
+    if advice.recheck_after_days is not None:
+        lines.append(f"recheck after {advice.recheck_after_days} days")
+    if advice.reevaluation_after_weeks is not None:
+        lines.append(f"re-evaluate after {advice.reevaluation_after_weeks} weeks")
+    graded = [
+        f"{i.value}={a.strength.value}"
+        for i, a in advice.interventions.items()
+        if a.rules or a.strength.value != "not_indicated"
+    ]
+    if graded:
+        lines.append("interventions: " + ", ".join(graded))
+    if advice.warnings:
+        lines.append("warnings: " + ", ".join(w.value for w in advice.warnings))
+    lines.append("rules that fired: " + (", ".join(advice.fired) or "none"))
+    return lines
+
+
+def _result_lines(result: PropertyResult) -> list[str]:
+    lines = [f"{result.name}: {result.status.value}", f"  {result.property.statement}"]
+    if result.message:
+        lines.append(f"  {result.message}")
+    if result.witness is not None:
+        lines.append("  counterexample patient (what differs from a plain patient):")
+        lines.extend(f"    {line}" for line in case_findings(result.witness) or ["(none)"])
+    if result.witness_advice is not None:
+        lines.append("  advice it gets:")
+        lines.extend(f"    {line}" for line in _advice_lines(result.witness_advice))
+    if result.concerns:
+        lines.append("  rules concerned: " + ", ".join(result.concerns))
+    return lines
+
+
+def report_text(report: Report) -> str:
+    """The report as a table, then the details of every property not proven."""
+    width = max([len(r.name) for r in report.results] + [len("property")])
+    lines = [
+        f"Verifying {report.ruleset}: {len(report.results)} properties",
+        "",
+        f"{'property':<{width}}  {'result':<8}  time",
+    ]
+    for r in report.results:
+        lines.append(f"{r.name:<{width}}  {r.status.value:<8}  {r.seconds:.3f} s")
+    failed = [r for r in report.results if r.status is not Status.PROVEN]
+    for r in failed:
+        lines.append("")
+        lines.extend(_result_lines(r))
+    counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
+    lines.extend(["", f"{counts} in {report.seconds:.2f} s"])
+    return "\n".join(lines) + "\n"
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as a JSON value (for committees' and vendors' CI)."""
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "ruleset": report.ruleset,
+        "ok": report.ok,
+        "seconds": round(report.seconds, 6),
+        "summary": {s.value: report.count(s) for s in Status},
+        "results": [
+            {
+                "name": r.name,
+                "statement": r.property.statement,
+                "status": r.status.value,
+                "seconds": round(r.seconds, 6),
+                "message": r.message,
+                "concerns": list(r.concerns),
+                "witness": None if r.witness is None else case_to_json(r.witness),
+                "witness_advice": (
+                    None if r.witness_advice is None else advice_to_json(r.witness_advice)
+                ),
+            }
+            for r in report.results
+        ],
+    }

@@ -1,0 +1,151 @@
+"""The verifier reports proven, refuted, vacuous, unknown and error honestly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import z3
+
+from lbp_spec import GUIDELINE, Case
+from lbp_spec.cli import main
+from lbp_spec.logic import flag
+from lbp_spec.properties import CATALOGUE, Property, by_name
+from lbp_spec.report import case_findings, report_json, report_text
+from lbp_spec.rule import Rule, sets, strength
+from lbp_spec.ruleset import RuleSet
+from lbp_spec.verify import Status, verify
+from lbp_spec.vocabulary import Intervention, Section, Strength
+
+MOB_MAN = (Intervention.MOBILISATION, Intervention.MANIPULATION)
+QUOTE = "Limit the treatment to a maximum of three sessions."
+
+
+def _rule(rule_id: str, when: object, *effects: object) -> Rule:
+    return Rule(
+        id=rule_id,
+        section=Section.PASSIVE,
+        title=rule_id,
+        quote=QUOTE,
+        when=when,  # type: ignore[arg-type]
+        then=effects,  # type: ignore[arg-type]
+    )
+
+
+def test_built_in_guideline_proves_every_property() -> None:
+    """Every catalogued property is proven on the built-in guideline."""
+    report = verify()
+    assert [(p.name, Status.PROVEN) for p in CATALOGUE] == [
+        (r.name, r.status) for r in report.results
+    ]
+    assert report.ok
+
+
+def test_clashing_rule_set_is_refuted_with_a_replayed_witness() -> None:
+    """Two rules that permit and forbid mobilisation for LRS: refuted, with a witness."""
+    clash = RuleSet(
+        "clash",
+        [
+            _rule("A.PERMIT", flag("lrs"), *strength(Strength.CONSIDER, *MOB_MAN)),
+            _rule("B.FORBID", flag("lrs"), *strength(Strength.DO_NOT, *MOB_MAN)),
+        ],
+    )
+    [result] = verify(clash, properties=["consistency.mobilisation_manipulation"]).results
+    assert Status.REFUTED == result.status
+    assert result.witness is not None
+    assert result.witness.lrs is True
+    assert ("A.PERMIT", "B.FORBID") == result.concerns
+    assert result.witness_advice is not None
+    assert {"A.PERMIT", "B.FORBID"} <= set(result.witness_advice.fired)
+
+
+def test_property_that_cannot_be_reached_is_vacuous() -> None:
+    """A rule set that never grades mobilisation: the consistency claim holds for want of cases."""
+    silent = RuleSet("silent", [_rule("A.LIMIT", flag("lrs"), sets("session_limit", 3))])
+    [result] = verify(silent, properties=["consistency.mobilisation_manipulation"]).results
+    assert Status.VACUOUS == result.status
+    assert "never reachable" in result.message
+
+
+def test_unsatisfiable_premise_is_vacuous() -> None:
+    """A property whose premise no valid case meets is a failure, never a proof."""
+    impossible = Property(
+        name="test.impossible",
+        statement="For every case with NPRS above 10, nothing.",
+        premise=lambda enc: enc.value["nprs"] > 10,
+        claim=lambda enc: z3.BoolVal(True),
+        check=lambda rs, case, advice: True,
+        concerns=lambda rs: (),
+    )
+    from lbp_spec import verify as verify_module
+    from lbp_spec.symbolic import Encoding
+
+    result = verify_module._check(impossible, Encoding(GUIDELINE), 1000, GUIDELINE)
+    assert Status.VACUOUS == result.status
+    assert "premise" in result.message
+
+
+def test_solver_unknown_is_reported_as_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When Z3 answers unknown (e.g. a timeout), the property is unknown, never proven."""
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
+    [result] = verify(properties=["completeness.lrs_next_step"]).results
+    assert Status.UNKNOWN == result.status
+
+
+def test_unknown_property_name_is_a_key_error() -> None:
+    """Asking for a property that does not exist names the known ones."""
+    with pytest.raises(KeyError, match=r"completeness\.lrs_next_step"):
+        by_name("no.such.property")
+
+
+def test_report_text_shows_table_and_witness() -> None:
+    """The text report has a row per property and a readable counterexample patient."""
+    report = verify(GUIDELINE.literal())
+    text = report_text(report)
+    assert "consistency.mobilisation_manipulation  refuted" in text
+    assert "counterexample patient" in text
+    assert "mechanical_problem: true" in text  # the only way mobilisation is permitted
+    assert "1 proven, 1 refuted" in text
+
+
+def test_report_json_round_trips_through_json() -> None:
+    """The JSON report is plain JSON with the witness as a contract case."""
+    data = json.loads(json.dumps(report_json(verify(GUIDELINE.literal()))))
+    refuted = [r for r in data["results"] if r["status"] == "refuted"]
+    assert 1 == len(refuted)
+    assert True is refuted[0]["witness"]["mechanical_problem"]
+    assert False is data["ok"]
+
+
+def test_case_findings_lists_only_what_differs_from_a_plain_patient() -> None:
+    """A plain patient has no findings; one change shows as one line."""
+    assert [] == case_findings(Case())
+    assert ["nprs: 8"] == case_findings(Case(nprs=8))
+
+
+def test_cli_verify_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 0 when all are proven; the table goes to stdout; bad names are usage errors."""
+    assert 0 == main(["verify"])
+    out = capsys.readouterr().out
+    assert "completeness.lrs_next_step" in out
+    assert "proven" in out
+    assert 2 == main(["verify", "--property", "nope"])
+    assert "no property nope" in capsys.readouterr().err
+    assert 2 == main(["verify", "--timeout", "0"])
+
+
+def test_cli_verify_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json writes the machine-readable report."""
+    assert 0 == main(["verify", "--json", "--property", "completeness.lrs_next_step"])
+    data = json.loads(capsys.readouterr().out)
+    assert ["completeness.lrs_next_step"] == [r["name"] for r in data["results"]]
+    assert True is data["ok"]
+
+
+def test_cli_verify_unknown_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A solver that gives up makes the status 3 (unknown)."""
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
+    assert 3 == main(["verify"])
+    assert "unknown" in capsys.readouterr().out
