@@ -16,11 +16,12 @@ The only module that knows both worlds (pysmt's ``convert``/``back`` split):
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import singledispatchmethod
 from typing import Any
 
+import attrs
 import z3
 
 from lbp_spec.advice import (
@@ -97,21 +98,31 @@ class Encoding:
 
     Args:
         ruleset: The rules to encode.
-        prefix: Prefix of every Z3 variable name, so that two encodings (e.g.
-            of an old and a new rule set) can share one solver and one case.
+        prefix: Prefix of every Z3 variable name, so that two independent
+            encodings can live in one solver.
+        share: Another encoding whose *case variables* this one uses, so that
+            two rule sets (old and new, original and mutant) are compared on one
+            and the same case (see :meth:`differs`).
     """
 
-    def __init__(self, ruleset: RuleSet, prefix: str = "") -> None:
+    def __init__(self, ruleset: RuleSet, prefix: str = "", share: Encoding | None = None) -> None:
         self.ruleset = ruleset
         self.prefix = prefix
-        self.value: dict[str, Any] = {}
-        self.presence: dict[str, z3.BoolRef] = {}
-        self.members: dict[tuple[str, enum.Enum], z3.BoolRef] = {}
-        self.factors: dict[PrognosticFactor, z3.ArithRef] = {}
-        self._declare()
         self._named: dict[str, z3.BoolRef] = {}
         self._fired: dict[str, z3.BoolRef] = {}
-        self._cmp_points: dict[str, set[Fraction]] = {}
+        self.value: dict[str, Any]
+        self.presence: dict[str, z3.BoolRef]
+        self.members: dict[tuple[str, enum.Enum], z3.BoolRef]
+        self.factors: dict[PrognosticFactor, z3.ArithRef]
+        self._cmp_points: dict[str, set[Fraction]]
+        if share is not None:
+            self.value, self.presence = share.value, share.presence
+            self.members, self.factors = share.members, share.factors
+            self._cmp_points = share._cmp_points
+        else:
+            self.value, self.presence, self.members, self.factors = {}, {}, {}, {}
+            self._cmp_points = {}
+            self._declare()
         for rule in ruleset.rules:
             for node in rule.when.walk():
                 if isinstance(node, Cmp):
@@ -324,6 +335,74 @@ class Encoding:
         """The set slot holds ``member``."""
         terms = [self.fired(r.id) for r, m in self.ruleset.writers(slot) if m == member]
         return z3.Or(*terms) if terms else z3.BoolVal(False)
+
+    def differs(self, other: Encoding) -> z3.BoolRef:
+        """The normative advice of the two encodings differs for the (shared) case.
+
+        Normative: every single slot's decided value and every set slot's
+        members (warnings included); not the trace.
+        """
+        if other.value is not self.value:
+            raise ValueError("differs() needs two encodings that share their case variables")
+        terms: list[z3.BoolRef] = []
+        for slot, meta in SLOTS.items():
+            if meta.kind is SlotKind.SINGLE:
+                values = list(self.ruleset.domain(slot))
+                values += [v for v in other.ruleset.domain(slot) if v not in values]
+                values.append(meta.default)
+                terms.extend(self.decided(slot, v) != other.decided(slot, v) for v in values)
+            else:
+                for member in meta.value_type:  # type: ignore[attr-defined]
+                    terms.append(self.contains(slot, member) != other.contains(slot, member))
+        terms.append(self.any_collision() != other.any_collision())
+        return z3.Or(*terms)
+
+    def plain(self) -> list[z3.BoolRef]:
+        """One term per case variable: it has the value of the plain default patient.
+
+        Used as soft constraints, so that a witness differs from a plain patient
+        in as few findings as possible.
+        """
+        plain = Case()
+        terms: list[z3.BoolRef] = []
+        for path, var in VARIABLES.items():
+            if var.kind is VariableKind.SET:
+                terms.extend(z3.Not(self.members[path, m]) for m in var.enum or ())
+            elif var.kind is VariableKind.FACTORS:
+                terms.extend(term == 0 for term in self.factors.values())
+            elif var.kind is VariableKind.OBJECT or var.optional:
+                terms.append(z3.Not(self.presence[path]))
+            elif var.parent is None:
+                value = getattr(plain, path)
+                x = self.value[path]
+                if var.kind is VariableKind.ENUM:
+                    terms.append(x == self._enum_index(var, value))
+                else:
+                    terms.append(x == value)
+            else:
+                default = attrs.fields_dict(
+                    NeurologicalExam if var.parent == "neurological_exam" else Sbst
+                )[var.name].default
+                if default is not attrs.NOTHING and default is not None:
+                    terms.append(self.value[path] == default)
+        return terms
+
+    def minimal_model(
+        self, constraints: Sequence[z3.BoolRef], timeout_ms: int = 10_000
+    ) -> z3.ModelRef | None:
+        """A model of ``constraints`` as close to the plain patient as Z3 finds.
+
+        Returns ``None`` when the constraints are unsatisfiable or the optimiser
+        gives up (callers then keep a model they already have).
+        """
+        opt = z3.Optimize()
+        opt.set(timeout=timeout_ms)
+        opt.add(*constraints)
+        for term in self.plain():
+            opt.add_soft(term)
+        if opt.check() != z3.sat:
+            return None
+        return opt.model()
 
     # -- from concrete to symbolic ----------------------------------------------------------------
 

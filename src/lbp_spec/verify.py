@@ -139,14 +139,15 @@ def _check(prop: Property, enc: Encoding, timeout_ms: int, ruleset: RuleSet) -> 
                 return result(
                     Status.UNKNOWN, f"reachability of '{words}': {solver.reason_unknown()}"
                 )
+        breaks = [enc.valid(), prop.premise(enc), z3.Not(prop.claim(enc))]
         solver.push()
-        solver.add(z3.Not(prop.claim(enc)))
+        solver.add(breaks[2])
         outcome = solver.check()
         if outcome == z3.unsat:
             return result(Status.PROVEN)
         if outcome != z3.sat:
             return result(Status.UNKNOWN, f"claim check: {solver.reason_unknown()}")
-        model = solver.model()
+        model = enc.minimal_model(breaks, timeout_ms) or solver.model()
     except UntranslatableError as exc:
         return result(Status.ERROR, str(exc))
     return _replay(prop, enc, model, ruleset, result)
