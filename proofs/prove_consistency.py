@@ -1,51 +1,56 @@
-"""Consistency: no intervention is both permitted and forbidden for one case."""
+"""Consistency: no intervention is both permitted and forbidden; one value per field."""
 
 from __future__ import annotations
 
-from lbp_spec.rules import GUIDELINE
-from lbp_spec.verify import Status, verify
-from lbp_spec.vocabulary import AdviceWarning
+import pytest
 
-NAME = "consistency.mobilisation_manipulation"
+from _support import assert_proven, group, refuted, without_resolutions
+from lbp_spec import GUIDELINE
+from lbp_spec.properties import Property
+from lbp_spec.vocabulary import AdviceWarning, Urgency
+
+GROUP = group("consistency")
 
 
-def test_mobilisation_manipulation_never_both_permitted_and_forbidden() -> None:
-    """Proven on the built-in guideline, with a satisfiable premise and reachable sides."""
-    [result] = verify(GUIDELINE, properties=[NAME]).results
-    assert (Status.PROVEN, "") == (result.status, result.message)
+@pytest.mark.parametrize("prop", GROUP, ids=lambda p: p.name)
+def test_proven_on_the_guideline(prop: Property) -> None:
+    """Every consistency property is proven on the built-in guideline."""
+    assert_proven(prop)
 
 
 def test_literal_reading_is_refuted_with_a_replayed_witness() -> None:
     """Without resolutions the text collides, and the witness really breaks the property."""
-    [result] = verify(GUIDELINE.literal(), properties=[NAME]).results
-    assert Status.REFUTED == result.status
-    assert result.witness is not None and result.witness_advice is not None
+    result = refuted("consistency.mobilisation_manipulation", GUIDELINE.literal())
+    assert result.witness_advice is not None
     fired = set(result.witness_advice.fired)
-    permits = {"PASSIVE.PROFILE_2_3.MOBILISATION"}
+    assert "PASSIVE.PROFILE_2_3.MOBILISATION" in fired
     forbids = {
         "PASSIVE.LRS.PREFERABLY_NO_MOBILISATION",
         "PASSIVE.PROFILE_1.DO_NOT",
         "PASSIVE.COMPETENCY.EXERCISE_THERAPIST",
     }
-    assert fired & permits
     assert fired & forbids
 
 
-def test_dropping_a_resolution_is_caught() -> None:
-    """Removing the LRS-over-profile resolution alone breaks the property."""
-    from lbp_spec.ruleset import RuleSet
-
-    weakened = RuleSet(
-        "without RES.LRS_OVER_PROFILE_MOBILISATION",
-        GUIDELINE.rules,
-        [r for r in GUIDELINE.resolutions if r.id != "RES.LRS_OVER_PROFILE_MOBILISATION"],
-    )
-    [result] = verify(weakened, properties=[NAME]).results
-    assert Status.REFUTED == result.status
-    assert result.witness is not None and result.witness_advice is not None
-    assert result.witness.lrs is True
-    assert result.witness.mechanical_problem is True
-    fired = set(result.witness_advice.fired)
-    assert {"PASSIVE.PROFILE_2_3.MOBILISATION", "PASSIVE.LRS.PREFERABLY_NO_MOBILISATION"} <= fired
+def test_dropping_the_lrs_resolution_is_caught() -> None:
+    """Removing the LRS-over-profile resolution alone breaks consistency for mobilisation."""
+    weakened = without_resolutions(GUIDELINE, ["RES.LRS_OVER_PROFILE_MOBILISATION"])
+    result = refuted("consistency.no_permit_and_forbid", weakened)
+    assert result.witness is not None
+    assert result.witness_advice is not None
+    assert (True, True) == (result.witness.lrs, result.witness.mechanical_problem)
     # The evaluator keeps the most cautious value and flags the unresolved collision.
+    assert AdviceWarning.UNRESOLVED_COLLISION in result.witness_advice.warnings
+
+
+def test_dropping_the_urgency_resolution_leaves_two_urgencies() -> None:
+    """Without 'most urgent wins', severe LRS with MRC 3 holds two referral urgencies."""
+    weakened = without_resolutions(GUIDELINE, ["RES.MOST_URGENT_REFERRAL"])
+    result = refuted("consistency.one_value_per_field", weakened)
+    assert result.witness_advice is not None
+    fired = set(result.witness_advice.fired)
+    immediate = {r.id for r, v in GUIDELINE.writers("referral") if v is Urgency.IMMEDIATE}
+    routine = {r.id for r, v in GUIDELINE.writers("referral") if v is Urgency.ROUTINE}
+    assert fired & immediate
+    assert fired & routine
     assert AdviceWarning.UNRESOLVED_COLLISION in result.witness_advice.warnings

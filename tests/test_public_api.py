@@ -52,3 +52,15 @@ def test_concrete_world_does_not_import_z3() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "False" == out.stdout.strip()
+
+
+def test_readme_and_proofs_list_every_property() -> None:
+    """The README and proofs/README.md name every property; each group has a proof file."""
+    from lbp_spec.properties import CATALOGUE, GROUPS
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    proofs = (root / "proofs" / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in CATALOGUE if p.name not in readme or p.name not in proofs]
+    assert [] == missing
+    assert [] == [g for g in GROUPS if not (root / "proofs" / f"prove_{g}.py").exists()]

@@ -32,13 +32,13 @@ def _rule(rule_id: str, when: object, *effects: object) -> Rule:
     )
 
 
-def test_built_in_guideline_proves_every_property() -> None:
-    """Every catalogued property is proven on the built-in guideline."""
+def test_built_in_guideline_proves_every_requirement() -> None:
+    """Every requirement is proven; every finding is refuted with its witness."""
     report = verify()
-    assert [(p.name, Status.PROVEN) for p in CATALOGUE] == [
-        (r.name, r.status) for r in report.results
-    ]
+    expected = [(p.name, Status.REFUTED if p.finding else Status.PROVEN) for p in CATALOGUE]
+    assert expected == [(r.name, r.status) for r in report.results]
     assert report.ok
+    assert all(r.passed for r in report.results)
 
 
 def test_clashing_rule_set_is_refuted_with_a_replayed_witness() -> None:
@@ -100,20 +100,23 @@ def test_unknown_property_name_is_a_key_error() -> None:
 
 def test_report_text_shows_table_and_witness() -> None:
     """The text report has a row per property and a readable counterexample patient."""
-    report = verify(GUIDELINE.literal())
+    name = "consistency.mobilisation_manipulation"
+    report = verify(GUIDELINE.literal(), properties=[name])
     text = report_text(report)
-    assert "consistency.mobilisation_manipulation  refuted" in text
+    assert f"{name}  refuted" in text
     assert "counterexample patient" in text
     assert "mechanical_problem: true" in text  # the only way mobilisation is permitted
-    assert "1 proven, 1 refuted" in text
+    assert "refuted" in text
+    assert "NOT all requirements proven" in text
 
 
 def test_report_json_round_trips_through_json() -> None:
     """The JSON report is plain JSON with the witness as a contract case."""
-    data = json.loads(json.dumps(report_json(verify(GUIDELINE.literal()))))
-    refuted = [r for r in data["results"] if r["status"] == "refuted"]
-    assert 1 == len(refuted)
-    assert True is refuted[0]["witness"]["mechanical_problem"]
+    name = "consistency.mobilisation_manipulation"
+    data = json.loads(json.dumps(report_json(verify(GUIDELINE.literal(), properties=[name]))))
+    [result] = data["results"]
+    assert ("refuted", "requirement", False) == (result["status"], result["kind"], result["passed"])
+    assert True is result["witness"]["mechanical_problem"]
     assert False is data["ok"]
 
 

@@ -286,10 +286,14 @@ SCHEMA: Final = Command(
 
 
 def _verify_status(report: Report) -> ExitCode:
-    """Errors first (a bug), then refuted or vacuous (the check failed), then unknown."""
+    """Errors first (a bug), then a failed requirement (refuted or vacuous), then unknown.
+
+    Findings (facts about the guideline expected to be refuted) count only when
+    vacuous, unknown or in error.
+    """
     if report.count(Status.ERROR):
         return ExitCode.INTERNAL
-    if report.count(Status.REFUTED) or report.count(Status.VACUOUS):
+    if any(not r.passed and r.status is not Status.UNKNOWN for r in report.results):
         return ExitCode.CHECK_FAILED
     if report.count(Status.UNKNOWN):
         return ExitCode.UNKNOWN

@@ -79,22 +79,38 @@ def _advice_lines(advice: Advice) -> list[str]:
 
 
 def _result_lines(result: PropertyResult) -> list[str]:
-    lines = [f"{result.name}: {result.status.value}", f"  {result.property.statement}"]
+    kind = "finding" if result.property.finding else "requirement"
+    lines = [f"{result.name}: {result.status.value} ({kind})", f"  {result.property.statement}"]
     if result.message:
         lines.append(f"  {result.message}")
-    if result.witness is not None:
-        lines.append("  counterexample patient (what differs from a plain patient):")
-        lines.extend(f"    {line}" for line in case_findings(result.witness) or ["(none)"])
-    if result.witness_advice is not None:
-        lines.append("  advice it gets:")
-        lines.extend(f"    {line}" for line in _advice_lines(result.witness_advice))
+    if result.property.finding and result.property.note:
+        lines.append(f"  {result.property.note}")
+    pairs = (
+        ("counterexample patient", result.witness, result.witness_advice),
+        ("the same patient with one finding worse", result.worse, result.worse_advice),
+    )
+    for title, case, advice in pairs:
+        if case is not None:
+            lines.append(f"  {title} (what differs from a plain patient):")
+            lines.extend(f"    {line}" for line in case_findings(case) or ["(none)"])
+        if advice is not None:
+            lines.append("  advice it gets:")
+            lines.extend(f"    {line}" for line in _advice_lines(advice))
     if result.concerns:
         lines.append("  rules concerned: " + ", ".join(result.concerns))
     return lines
 
 
+def _status_cell(result: PropertyResult) -> str:
+    return f"{result.status.value}*" if result.property.finding else result.status.value
+
+
 def report_text(report: Report) -> str:
-    """The report as a table, then the details of every property not proven."""
+    """The report as a table, then the details of every property not proven.
+
+    Findings (facts about the guideline expected to be refuted) are marked ``*``
+    and shown with their witness under their own heading.
+    """
     width = max([len(r.name) for r in report.results] + [len("property")])
     lines = [
         f"Verifying {report.ruleset}: {len(report.results)} properties",
@@ -102,14 +118,36 @@ def report_text(report: Report) -> str:
         f"{'property':<{width}}  {'result':<8}  time",
     ]
     for r in report.results:
-        lines.append(f"{r.name:<{width}}  {r.status.value:<8}  {r.seconds:.3f} s")
-    failed = [r for r in report.results if r.status is not Status.PROVEN]
+        lines.append(f"{r.name:<{width}}  {_status_cell(r):<8}  {r.seconds:.3f} s")
+    failed = [r for r in report.results if not r.passed]
+    findings = [r for r in report.results if r.property.finding and r.passed]
+    if findings:
+        lines.append("")
+        lines.append(
+            "* a finding about the guideline's text, shown to the committee (not a failure)"
+        )
     for r in failed:
         lines.append("")
         lines.extend(_result_lines(r))
+    if findings:
+        lines.extend(
+            ["", "Findings for the guideline committee", "------------------------------------"]
+        )
+        for r in findings:
+            lines.append("")
+            lines.extend(_result_lines(r))
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
-    lines.extend(["", f"{counts} in {report.seconds:.2f} s"])
+    verdict = "all requirements proven" if report.ok else "NOT all requirements proven"
+    lines.extend(["", f"{counts} in {report.seconds:.2f} s: {verdict}"])
     return "\n".join(lines) + "\n"
+
+
+def _case_json(case: Case | None) -> dict[str, Any] | None:
+    return None if case is None else case_to_json(case)
+
+
+def _advice_json(advice: Advice | None) -> dict[str, Any] | None:
+    return None if advice is None else advice_to_json(advice)
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -124,14 +162,17 @@ def report_json(report: Report) -> dict[str, Any]:
             {
                 "name": r.name,
                 "statement": r.property.statement,
+                "kind": "finding" if r.property.finding else "requirement",
                 "status": r.status.value,
+                "passed": r.passed,
                 "seconds": round(r.seconds, 6),
                 "message": r.message,
+                "note": r.property.note,
                 "concerns": list(r.concerns),
-                "witness": None if r.witness is None else case_to_json(r.witness),
-                "witness_advice": (
-                    None if r.witness_advice is None else advice_to_json(r.witness_advice)
-                ),
+                "witness": _case_json(r.witness),
+                "witness_advice": _advice_json(r.witness_advice),
+                "worse": _case_json(r.worse),
+                "worse_advice": _advice_json(r.worse_advice),
             }
             for r in report.results
         ],

@@ -388,18 +388,29 @@ class Encoding:
         return terms
 
     def minimal_model(
-        self, constraints: Sequence[z3.BoolRef], timeout_ms: int = 10_000
+        self,
+        constraints: Sequence[z3.BoolRef],
+        timeout_ms: int = 10_000,
+        also: Sequence[Encoding] = (),
     ) -> z3.ModelRef | None:
         """A model of ``constraints`` as close to the plain patient as Z3 finds.
 
-        Returns ``None`` when the constraints are unsatisfiable or the optimiser
-        gives up (callers then keep a model they already have).
+        Args:
+            constraints: What the model must satisfy.
+            timeout_ms: Optimiser time limit.
+            also: Other encodings (with their own case variables) whose cases
+                should be plain too, e.g. the worse case of a pair.
+
+        Returns:
+            The model, or ``None`` when the constraints are unsatisfiable or the
+            optimiser gives up (callers then keep a model they already have).
         """
         opt = z3.Optimize()
         opt.set(timeout=timeout_ms)
         opt.add(*constraints)
-        for term in self.plain():
-            opt.add_soft(term)
+        for enc in (self, *also):
+            for term in enc.plain():
+                opt.add_soft(term)
         if opt.check() != z3.sat:
             return None
         return opt.model()

@@ -57,8 +57,11 @@ class PropertyResult:
         status: Proven, refuted, vacuous, unknown or error.
         seconds: Wall time of all its solver calls.
         message: What happened, in words (why unknown, vacuous or an error).
-        witness: For a refuted property, a valid case that breaks it.
+        witness: For a refuted property, a valid case that breaks it (the
+            smallest departure from a plain patient Z3's optimiser finds).
         witness_advice: The advice the evaluator gives the witness.
+        worse: For a refuted pair property, the witness with one finding worse.
+        worse_advice: The advice the evaluator gives ``worse``.
         concerns: Ids of the rules the property concerns.
     """
 
@@ -68,12 +71,26 @@ class PropertyResult:
     message: str = ""
     witness: Case | None = None
     witness_advice: Advice | None = None
+    worse: Case | None = None
+    worse_advice: Advice | None = None
     concerns: tuple[str, ...] = ()
 
     @builtins.property
     def name(self) -> str:
         """The property's name."""
         return self.property.name
+
+    @builtins.property
+    def passed(self) -> bool:
+        """Proven for a requirement; for a finding, any definite answer.
+
+        A finding (a fact about the guideline shown to the committee) passes when
+        refuted with a replayed witness, or proven; it fails only on an error, an
+        unknown answer or a vacuous premise.
+        """
+        if self.property.finding:
+            return self.status in (Status.PROVEN, Status.REFUTED)
+        return self.status is Status.PROVEN
 
 
 @attrs.frozen(kw_only=True)
@@ -92,8 +109,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """Whether every property was proven."""
-        return all(r.status is Status.PROVEN for r in self.results)
+        """Whether every requirement was proven (and every finding answered)."""
+        return all(r.passed for r in self.results)
 
     def count(self, status: Status) -> int:
         """How many properties ended with ``status``."""
@@ -109,7 +126,14 @@ def _solve(solver: z3.Solver, *terms: z3.BoolRef) -> z3.CheckSatResult:
         solver.pop()
 
 
-def _check(prop: Property, enc: Encoding, timeout_ms: int, ruleset: RuleSet) -> PropertyResult:
+def _check(
+    prop: Property,
+    enc: Encoding,
+    timeout_ms: int,
+    ruleset: RuleSet,
+    worse: Encoding | None = None,
+) -> PropertyResult:
+    """Check one property; ``worse`` is the second encoding of a pair property."""
     start = time.perf_counter()
 
     def result(status: Status, message: str = "", **kw: object) -> PropertyResult:
@@ -122,64 +146,83 @@ def _check(prop: Property, enc: Encoding, timeout_ms: int, ruleset: RuleSet) -> 
             **kw,  # type: ignore[arg-type]
         )
 
+    encs: tuple[Encoding, ...] = (enc,)
+    if prop.pair:
+        worse = worse or Encoding(ruleset, prefix="worse.")
+        encs = (enc, worse)
     try:
+        valid = [e.valid() for e in encs]
+        premise = prop.premise(*encs)
         solver = z3.Solver()
         solver.set(timeout=timeout_ms)
-        solver.add(enc.valid(), prop.premise(enc))
-        premise = solver.check()
-        if premise == z3.unsat:
+        solver.add(*valid, premise)
+        outcome = solver.check()
+        if outcome == z3.unsat:
             return result(Status.VACUOUS, "no valid case meets the premise")
-        if premise != z3.sat:
+        if outcome != z3.sat:
             return result(Status.UNKNOWN, f"premise check: {solver.reason_unknown()}")
         for words, term in prop.reachable:
-            outcome = _solve(solver, term(enc))
+            outcome = _solve(solver, term(*encs))
             if outcome == z3.unsat:
                 return result(Status.VACUOUS, f"never reachable: {words}")
             if outcome != z3.sat:
-                return result(
-                    Status.UNKNOWN, f"reachability of '{words}': {solver.reason_unknown()}"
-                )
-        breaks = [enc.valid(), prop.premise(enc), z3.Not(prop.claim(enc))]
+                why = solver.reason_unknown()
+                return result(Status.UNKNOWN, f"reachability of '{words}': {why}")
+        breaks = [*valid, premise, z3.Not(prop.claim(*encs))]
         solver.push()
-        solver.add(breaks[2])
+        solver.add(breaks[-1])
         outcome = solver.check()
         if outcome == z3.unsat:
             return result(Status.PROVEN)
         if outcome != z3.sat:
             return result(Status.UNKNOWN, f"claim check: {solver.reason_unknown()}")
-        model = enc.minimal_model(breaks, timeout_ms) or solver.model()
+        model = enc.minimal_model(breaks, timeout_ms, also=encs[1:]) or solver.model()
     except UntranslatableError as exc:
         return result(Status.ERROR, str(exc))
-    return _replay(prop, enc, model, ruleset, result)
+    return _replay(prop, encs, model, ruleset, result)
 
 
 def _replay(
     prop: Property,
-    enc: Encoding,
+    encs: tuple[Encoding, ...],
     model: z3.ModelRef,
     ruleset: RuleSet,
     result: Callable[..., PropertyResult],
 ) -> PropertyResult:
-    try:
-        case = enc.back(model)
-    except InvalidCaseError as exc:
-        return result(Status.ERROR, f"the encoding produced an invalid case: {exc}")
-    advice = evaluate(case, ruleset)
-    if advice != enc.advice(model):
-        return result(
-            Status.ERROR,
-            "the evaluator and the Z3 encoding disagree on the counterexample",
-            witness=case,
-            witness_advice=advice,
-        )
-    if prop.check(ruleset, case, advice):
+    cases: list[Case] = []
+    advices: list[Advice] = []
+    for enc in encs:
+        try:
+            case = enc.back(model)
+        except InvalidCaseError as exc:
+            return result(Status.ERROR, f"the encoding produced an invalid case: {exc}")
+        cases.append(case)
+        advices.append(evaluate(case, ruleset))
+        if advices[-1] != enc.advice(model):
+            return result(
+                Status.ERROR,
+                "the evaluator and the Z3 encoding disagree on the counterexample",
+                **_witnesses(cases, advices),
+            )
+    args: list[object] = [ruleset]
+    for case, advice in zip(cases, advices, strict=True):
+        args.extend((case, advice))
+    if prop.check(*args):
         return result(
             Status.ERROR,
             "the counterexample does not break the property when replayed",
-            witness=case,
-            witness_advice=advice,
+            **_witnesses(cases, advices),
         )
-    return result(Status.REFUTED, witness=case, witness_advice=advice)
+    return result(Status.REFUTED, **_witnesses(cases, advices))
+
+
+def _witnesses(cases: list[Case], advices: list[Advice]) -> dict[str, object]:
+    names = (("witness", "witness_advice"), ("worse", "worse_advice"))
+    out: dict[str, object] = {}
+    for (case_name, advice_name), case, advice in zip(names, cases, advices, strict=False):
+        out[case_name] = case
+        out[advice_name] = advice
+    return out
 
 
 def verify(
@@ -208,9 +251,10 @@ def verify(
         CATALOGUE if properties is None else [by_name(n) for n in properties]
     )
     enc = Encoding(ruleset)
+    worse = Encoding(ruleset, prefix="worse.") if any(p.pair for p in chosen) else None
     results = []
     for prop in chosen:
-        res = _check(prop, enc, timeout_ms, ruleset)
+        res = _check(prop, enc, timeout_ms, ruleset, worse)
         results.append(res)
         if on_result is not None:
             on_result(res)

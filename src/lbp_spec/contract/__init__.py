@@ -4,8 +4,9 @@ Vendors send cases and read advices in this form; the field names and
 vocabulary strings are public API (see :mod:`lbp_spec.vocabulary`). Every
 document carries ``"contract_version"`` (:data:`~lbp_spec.contract.CONTRACT_VERSION`).
 
-* :func:`~lbp_spec.case_from_json` / :func:`~lbp_spec.case_to_json` and :func:`~lbp_spec.advice_from_json` /
-  :func:`~lbp_spec.advice_to_json` convert parsed JSON values; reading validates
+* :func:`~lbp_spec.case_from_json` / :func:`~lbp_spec.case_to_json` and
+  :func:`~lbp_spec.advice_from_json` / :func:`~lbp_spec.advice_to_json` convert
+  parsed JSON values; reading validates
   everything and names every problem by its field path.
 * :func:`~lbp_spec.load_case`, :func:`load_advice` and :func:`load_cases` (JSON Lines)
   read text.
