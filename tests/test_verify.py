@@ -152,3 +152,16 @@ def test_cli_verify_unknown_exits_3(
     monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
     assert 3 == main(["verify"])
     assert "unknown" in capsys.readouterr().out
+
+
+def test_collision_counterexample_names_the_rules_and_quotes() -> None:
+    """A refuted consistency property shows the colliding rules with their quotes."""
+    literal = GUIDELINE.literal()
+    report = verify(literal, properties=["consistency.one_value_per_field"])
+    text = report_text(report, literal)
+    assert "collision on " in text
+    [result] = report.results
+    assert result.witness_advice is not None
+    fired = [r for r in literal.rules if r.id in result.witness_advice.fired]
+    quoted = [q for r in fired for q in r.quote if f'"{q}"' in text]
+    assert quoted

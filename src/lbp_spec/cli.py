@@ -326,7 +326,7 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
     if args.json:
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(report_text(report))
+        sys.stdout.write(report_text(report, GUIDELINE))
     return _verify_status(report)
 
 

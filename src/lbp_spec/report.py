@@ -15,6 +15,9 @@ import attrs
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.contract import CONTRACT_VERSION, advice_to_json, case_to_json
+from lbp_spec.properties import effective_rules
+from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.ruleset import RuleSet
 from lbp_spec.verify import PropertyResult, Report, Status
 
 __all__ = ["case_findings", "report_json", "report_text"]
@@ -78,7 +81,7 @@ def _advice_lines(advice: Advice) -> list[str]:
     return lines
 
 
-def _result_lines(result: PropertyResult) -> list[str]:
+def _result_lines(result: PropertyResult, ruleset: RuleSet | None = None) -> list[str]:
     kind = "finding" if result.property.finding else "requirement"
     lines = [f"{result.name}: {result.status.value} ({kind})", f"  {result.property.statement}"]
     if result.message:
@@ -96,8 +99,28 @@ def _result_lines(result: PropertyResult) -> list[str]:
         if advice is not None:
             lines.append("  advice it gets:")
             lines.extend(f"    {line}" for line in _advice_lines(advice))
+    if result.witness_advice is not None and ruleset is not None:
+        lines.extend(_collision_lines(ruleset, result.witness_advice))
     if result.concerns:
         lines.append("  rules concerned: " + ", ".join(result.concerns))
+    return lines
+
+
+def _collision_lines(ruleset: RuleSet, advice: Advice) -> list[str]:
+    """For each advice field on which applying rules disagree: the rules and their quotes."""
+    lines: list[str] = []
+    for slot in ruleset.written_slots:
+        if SLOTS[slot].kind is not SlotKind.SINGLE:
+            continue
+        pairs = effective_rules(ruleset, advice, slot)
+        if len({value for _, value in pairs}) < 2:
+            continue
+        lines.append(f"  collision on {slot}:")
+        for rule_id, value in pairs:
+            rule = ruleset.rule(rule_id)
+            shown = value.value if isinstance(value, enum.Enum) else value
+            lines.append(f"    {rule_id} sets {shown}: {rule.title}")
+            lines.extend(f'      "{quote}"' for quote in rule.quote)
     return lines
 
 
@@ -105,11 +128,13 @@ def _status_cell(result: PropertyResult) -> str:
     return f"{result.status.value}*" if result.property.finding else result.status.value
 
 
-def report_text(report: Report) -> str:
+def report_text(report: Report, ruleset: RuleSet | None = None) -> str:
     """The report as a table, then the details of every property not proven.
 
-    Findings (facts about the guideline expected to be refuted) are marked ``*``
-    and shown with their witness under their own heading.
+    With ``ruleset`` (the rules verified), a counterexample to a consistency
+    property also shows the colliding rules and their quotes. Findings (facts
+    about the guideline expected to be refuted) are marked ``*`` and shown with
+    their witness under their own heading.
     """
     width = max([len(r.name) for r in report.results] + [len("property")])
     lines = [
@@ -128,14 +153,14 @@ def report_text(report: Report) -> str:
         )
     for r in failed:
         lines.append("")
-        lines.extend(_result_lines(r))
+        lines.extend(_result_lines(r, ruleset))
     if findings:
         lines.extend(
             ["", "Findings for the guideline committee", "------------------------------------"]
         )
         for r in findings:
             lines.append("")
-            lines.extend(_result_lines(r))
+            lines.extend(_result_lines(r, ruleset))
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Status)
     verdict = "all requirements proven" if report.ok else "NOT all requirements proven"
     lines.extend(["", f"{counts} in {report.seconds:.2f} s: {verdict}"])
