@@ -7,6 +7,10 @@ On ``builder-inited`` it renders, from :data:`lbp_spec.rules.GUIDELINE` and
 * ``rules.md``: the rule catalogue, one section per guideline section;
 * ``resolutions.md``: every declared resolution;
 * ``traceability.md``: every sentence of the summary and the rules behind it;
+* ``findings.md``: the collisions and gaps of the literal reading, each with its
+  witness, rules, quotes and deciding resolution, and the proof that with the
+  resolutions none remain (:func:`lbp_spec.findings.analyse`, as
+  ``lbp-spec verify --literal`` prints it);
 * ``cli-help.md``: the help text of ``lbp-spec`` and of each subcommand, as the
   command prints it (included by ``reference/cli.md``).
 
@@ -23,7 +27,18 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from lbp_spec.findings import (
+    Collision,
+    CoverageCheck,
+    FindingKind,
+    LiteralReport,
+    Status,
+    advice_summary,
+    analyse,
+    winner_words,
+)
 from lbp_spec.logic import Expr, Named
+from lbp_spec.report import case_findings
 from lbp_spec.rule import SLOTS, Resolution, Rule
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
@@ -307,6 +322,184 @@ def traceability_page(records: tuple[TracedSentence, ...]) -> str:
     return "\n".join(out)
 
 
+# -- literal findings ------------------------------------------------------------------------------
+
+
+def finding_label(number: int) -> str:
+    """Target name of a literal finding's entry."""
+    return f"finding-{number}"
+
+
+def _bullets(lines: Iterable[str]) -> list[str]:
+    return [f"- {escape(line)}" for line in lines]
+
+
+def _finding_entry(number: int, c: Collision) -> list[str]:
+    out = [
+        f"({finding_label(number)})=",
+        f"### {number}. `{c.first.id}` and `{c.second.id}`",
+        "",
+        "**Contested** " + "; ".join(escape(x.describe()) for x in c.conflicts) + "\n",
+    ]
+    if c.status is not Status.FOUND:
+        out.append(f"**{c.status.value.upper()}** {escape(c.message)}\n")
+    for rule in (c.first, c.second):
+        out.append(f"**{rule_ref(rule.id)}** ({escape(rule.title)}) says:\n")
+        out.extend(block_quote(q) for q in rule.quote)
+    if c.witness is not None:
+        out += ["**Witness** (what differs from a plain patient):", ""]
+        out += _bullets(case_findings(c.witness) or ["(a plain patient)"])
+        out.append("")
+    if c.advice is not None:
+        out += ["**Literal advice** (a contested field keeps the value that sorts first):", ""]
+        out += _bullets(advice_summary(c.advice, c.slots))
+        out.append("")
+    for res in c.resolutions:
+        out.append(
+            f"**Decided by** {resolution_ref(res.id)}: {escape(winner_words(c, res))}. "
+            f"{escape(res.reason)}\n"
+        )
+    on = _joined(f"`{s}`" for s in c.undecided)
+    if c.unresolved:
+        out.append(f"**Unresolved** on {on}.\n")
+    elif c.undecided:
+        out.append(
+            f"**Settled** on {on} without a resolution naming both rules: with the "
+            "resolutions they never take effect together (proven).\n"
+        )
+    return out
+
+
+_COVERAGE_CELL = {
+    Status.FOUND: "**gap**",
+    Status.CLEAR: "covered",
+    Status.VACUOUS: "vacuous",
+    Status.UNKNOWN: "unknown",
+    Status.ERROR: "error",
+}
+
+
+def _gap_entry(check: CoverageCheck) -> list[str]:
+    out = [f"### Gap: `{check.name}`", "", escape(check.expectation.statement), ""]
+    if check.witness is not None:
+        out += ["**Witness** (what differs from a plain patient):", ""]
+        out += _bullets(case_findings(check.witness) or ["(a plain patient)"])
+        out.append("")
+    if check.advice is not None:
+        out += ["**Literal advice**", "", *_bullets(advice_summary(check.advice)), ""]
+    return out
+
+
+def findings_page(report: LiteralReport) -> str:
+    """The literal findings page: collisions by kind, gaps, and the resolved check."""
+    found = [c for c in report.collisions if c.status is Status.FOUND]
+    numbers = {c.key: n for n, c in enumerate(report.collisions, start=1)}
+    resolved = (
+        "with the declared resolutions, Z3 proves that none remains"
+        if report.none_remain
+        else "with the declared resolutions, it is **not** proven that none remains"
+    )
+    out = [
+        "# Literal findings",
+        "",
+        _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
+        f"Read literally, without its {len(report.resolutions)} declared resolutions, the rule "
+        f"set *{escape(report.ruleset)}* has {len(found)} collisions and {len(report.gaps)} "
+        f"gaps; {resolved}. This is the list for the guideline committee, as "
+        "`lbp-spec verify --literal` prints it.",
+        "",
+        f"A *collision* is a pair of rules that write different values into one advice field "
+        f"and whose conditions hold together for some valid case ({report.pairs_checked} pairs "
+        "of rules write different values into one field; those that can fire together are "
+        "listed). Each comes with a *witness*: a valid patient, as close to the plain default "
+        "patient as Z3's optimiser finds, replayed through the evaluator. A rule that reads a "
+        "field (such as the profile) reads its decided value, so the consequences of one "
+        "collision (two profiles, hence two re-evaluation windows) show as that one collision. "
+        "A *gap* is a patient that a coverage the guideline implies leaves uncovered.",
+        "",
+        "| # | Kind | Rules | Decided by |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in report.collisions:
+        number = numbers[c.key]
+        deciding = _joined(resolution_ref(r.id) for r in c.resolutions) or (
+            "**unresolved**" if c.unresolved else "settled without one"
+        )
+        out.append(
+            f"| {{ref}}`{number} <{finding_label(number)}>` | {escape(c.kind.words)} | "
+            f"{rule_ref(c.first.id)}, {rule_ref(c.second.id)} | {deciding} |"
+        )
+    out.append("")
+    for kind in FindingKind:
+        group = [c for c in report.collisions if c.kind is kind]
+        if kind is FindingKind.GAP or not group:
+            continue
+        out += [f"## {escape(kind.words)}", ""]
+        for c in group:
+            out += _finding_entry(numbers[c.key], c)
+    out += [
+        "## Gaps",
+        "",
+        "Coverage the guideline implies, checked on the literal rules and on the rules with "
+        "their resolutions:",
+        "",
+        "| Expectation | Statement | Literal | With resolutions |",
+        "| --- | --- | --- | --- |",
+    ]
+    out += [
+        f"| `{c.name}` | {escape(c.expectation.statement)} | {_COVERAGE_CELL[c.status]} | "
+        f"{_COVERAGE_CELL[c.resolved]} |"
+        for c in report.coverage
+    ]
+    out.append("")
+    for check in report.gaps:
+        out += _gap_entry(check)
+    cells = {Status.CLEAR: "none remains", Status.FOUND: "**a collision remains**"}
+    out += [
+        "## With the declared resolutions",
+        "",
+        "For each advice field that holds one value, Z3 is asked for a valid case for which it "
+        "holds two with the resolutions in force:",
+        "",
+        "| Field | Result |",
+        "| --- | --- |",
+    ]
+    out += [
+        f"| {slot_words(s.slot)} | {cells.get(s.status, s.status.value)} |" for s in report.resolved
+    ]
+    out += [
+        "",
+        "Each resolution, and the collisions above it decides (its reason and quotes are on "
+        "{doc}`the resolutions page </_generated/resolutions>`):",
+        "",
+        "| Resolution | Winners | Losers | Decides |",
+        "| --- | --- | --- | --- |",
+    ]
+    for use in report.resolutions:
+        res = use.resolution
+        decides = _joined(
+            f"{{ref}}`{numbers[k]} <{finding_label(numbers[k])}>`" for k in use.decides
+        )
+        out.append(
+            f"| {resolution_ref(res.id)} | {_joined(rule_ref(r) for r in res.winners)} | "
+            f"{_joined(rule_ref(r) for r in res.losers)} | {decides or 'none'} |"
+        )
+    out.append("")
+    return "\n".join(out)
+
+
+def literal_findings() -> str:
+    """The findings page of the built-in guideline; problems are logged as warnings."""
+    report = analyse(GUIDELINE)
+    if report.errors or report.unknown:
+        logger.warning(
+            "lbp_docs: the literal analysis has %d errors and %d unknown results",
+            report.errors,
+            report.unknown,
+        )
+    return findings_page(report)
+
+
 # -- command-line help ----------------------------------------------------------------------
 
 
@@ -346,6 +539,7 @@ def pages() -> dict[str, str]:
         "rules.md": rule_catalogue(GUIDELINE),
         "resolutions.md": resolutions_page(GUIDELINE),
         "traceability.md": traceability_page(TRACEABILITY),
+        "findings.md": literal_findings(),
         "cli-help.md": cli_help_page(),
     }
 

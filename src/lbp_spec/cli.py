@@ -53,6 +53,7 @@ from lbp_spec.contract import (
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
+from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import report_json, report_text
 from lbp_spec.rules import GUIDELINE
@@ -78,7 +79,8 @@ class ExitCode(enum.IntEnum):
 EXIT_MEANINGS: Final = {
     ExitCode.OK: "success",
     ExitCode.CHECK_FAILED: (
-        "the check failed: an invalid input record (evaluate), a refuted property (verify)"
+        "the check failed: an invalid input record (evaluate), a refuted or vacuous "
+        "requirement (verify), collisions in the literal reading (verify --literal)"
     ),
     ExitCode.USAGE: "usage error: bad arguments, unreadable file, empty input",
     ExitCode.UNKNOWN: "unknown: the solver gave up on a property (verify)",
@@ -300,9 +302,33 @@ def _verify_status(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def _literal_status(report: LiteralReport) -> ExitCode:
+    """Errors first (a replay that failed), then findings (the committee's list), then unknown."""
+    if report.errors:
+        return ExitCode.INTERNAL
+    if report.findings or report.remaining or report.vacuous:
+        return ExitCode.CHECK_FAILED
+    if report.unknown:
+        return ExitCode.UNKNOWN
+    return ExitCode.OK
+
+
+def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
+    if args.property:
+        raise UsageError("--literal checks the collisions and gaps, not --property")
+    report = analyse(GUIDELINE, timeout_ms=int(args.timeout * 1000))
+    if args.json:
+        sys.stdout.write(json.dumps(literal_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(literal_text(report))
+    return _literal_status(report)
+
+
 def _run_verify(args: argparse.Namespace) -> ExitCode:
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.literal:
+        return _run_verify_literal(args)
     names = args.property or None
     if names is not None:
         known = {p.name for p in CATALOGUE}
@@ -341,6 +367,14 @@ def _configure_verify(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="write a machine-readable report (JSON) to stdout"
     )
     parser.add_argument(
+        "--literal",
+        action="store_true",
+        help="list the collisions and gaps of the rules read literally (without the "
+        "resolutions), each with a witness patient, the two rules' quotes and the resolution "
+        "that decides it; then prove that with the resolutions none remain. Status 1 while "
+        "findings exist, so 1 on the built-in guideline, whose literal text has collisions",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT_MS / 1000,
@@ -359,13 +393,19 @@ VERIFY: Final = Command(
         "only when Z3 finds no valid case that breaks it AND valid cases meeting its premise "
         "exist (otherwise it is 'vacuous', a failure). A refuted property is shown with a "
         "counterexample patient, replayed through the evaluator, and the advice it gets. A "
-        "solver timeout is 'unknown', never 'proven'. Status 0 only when all are proven. "
+        "solver timeout is 'unknown', never 'proven'. Findings (facts about the guideline's "
+        "text, marked *) are shown to the committee and are no failure. Status 0 only "
+        "when every requirement is proven. With --literal: the collisions and gaps of the "
+        "rules read without their resolutions, each with a minimal witness, the two rules "
+        "and their quotes, and the resolution that decides it; status 1 while collisions "
+        "exist (so 1 on the built-in guideline). "
         f"Properties: {', '.join(p.name for p in CATALOGUE)}."
     ),
     examples=(
         ("lbp-spec verify", "prove every property; a table"),
         ("lbp-spec verify --json > report.json", "a machine-readable report"),
         ("lbp-spec verify --property completeness.lrs_next_step", "one property"),
+        ("lbp-spec verify --literal", "the literal reading's collisions, for the committee"),
     ),
     configure=_configure_verify,
     run=_run_verify,

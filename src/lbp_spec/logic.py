@@ -455,11 +455,14 @@ class Present(Expr):
 
 @attrs.frozen
 class AdviceIs(Expr):
-    """An advice slot decided by other rules holds a value (e.g. the profile is 2).
+    """The *decided* value of an advice slot is ``value`` (e.g. the profile is 2).
 
     The rule set orders rules so that every slot is decided before a condition
-    reads it; in the literal reading (no resolutions) the slot "holds" each value
-    that any of its rules sets.
+    reads it. A condition reads the decided value, the same one the advice
+    reports: in the literal reading (no resolutions), where two rules may give a
+    slot two values, that is the value that sorts first by the slot's priority
+    (see :mod:`lbp_spec.ruleset`). So a collision on a slot that others read is
+    reported once, where it arises, and does not cascade.
     """
 
     slot: str

@@ -110,6 +110,7 @@ class Encoding:
         self.prefix = prefix
         self._named: dict[str, z3.BoolRef] = {}
         self._fired: dict[str, z3.BoolRef] = {}
+        self._terms: dict[tuple[object, ...], z3.BoolRef] = {}
         self.value: dict[str, Any]
         self.presence: dict[str, z3.BoolRef]
         self.members: dict[tuple[str, enum.Enum], z3.BoolRef]
@@ -290,8 +291,17 @@ class Encoding:
             found = self._fired[rule_id] = self.convert(self.ruleset.rule(rule_id).when)
         return found
 
+    def _memoised(self, key: tuple[object, ...], build: Callable[[], z3.BoolRef]) -> z3.BoolRef:
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = build()
+        return found
+
     def effective(self, rule_id: str, slot: str) -> z3.BoolRef:
         """The rule fires and its effect on ``slot`` is not set aside."""
+        return self._memoised(("effective", rule_id, slot), lambda: self._effective(rule_id, slot))
+
+    def _effective(self, rule_id: str, slot: str) -> z3.BoolRef:
         winners = self.ruleset.overriders(rule_id, slot)
         if not winners:
             return self.fired(rule_id)
@@ -299,6 +309,9 @@ class Encoding:
 
     def holds(self, slot: str, value: object) -> z3.BoolRef:
         """Some effective rule writes ``value`` into ``slot``."""
+        return self._memoised(("holds", slot, value), lambda: self._holds(slot, value))
+
+    def _holds(self, slot: str, value: object) -> z3.BoolRef:
         terms = [self.effective(r.id, slot) for r, v in self.ruleset.writers(slot) if v == value]
         return z3.Or(*terms) if terms else z3.BoolVal(False)
 
@@ -308,6 +321,9 @@ class Encoding:
 
     def decided(self, slot: str, value: object) -> z3.BoolRef:
         """The decided value of a single slot is ``value`` (by the slot's priority)."""
+        return self._memoised(("decided", slot, value), lambda: self._decided(slot, value))
+
+    def _decided(self, slot: str, value: object) -> z3.BoolRef:
         domain = self.ruleset.domain(slot)
         if value not in domain:
             if value == SLOTS[slot].default:
@@ -318,6 +334,9 @@ class Encoding:
 
     def collision(self, slot: str) -> z3.BoolRef:
         """The single slot holds two or more values (an unresolved collision)."""
+        return self._memoised(("collision", slot), lambda: self._collision(slot))
+
+    def _collision(self, slot: str) -> z3.BoolRef:
         domain = self.ruleset.domain(slot)
         pairs = [
             z3.And(self.holds(slot, a), self.holds(slot, b))
@@ -329,10 +348,16 @@ class Encoding:
     def any_collision(self) -> z3.BoolRef:
         """Some single slot has an unresolved collision."""
         slots = [s for s in self.ruleset.written_slots if SLOTS[s].kind is SlotKind.SINGLE]
-        return z3.Or(*(self.collision(s) for s in slots), z3.BoolVal(False))
+        return self._memoised(
+            ("any_collision",),
+            lambda: z3.Or(*(self.collision(s) for s in slots), z3.BoolVal(False)),
+        )
 
     def contains(self, slot: str, member: object) -> z3.BoolRef:
         """The set slot holds ``member``."""
+        return self._memoised(("contains", slot, member), lambda: self._contains(slot, member))
+
+    def _contains(self, slot: str, member: object) -> z3.BoolRef:
         terms = [self.fired(r.id) for r, m in self.ruleset.writers(slot) if m == member]
         return z3.Or(*terms) if terms else z3.BoolVal(False)
 

@@ -58,17 +58,17 @@ RESOLUTIONS = (
         losers=[
             "REDFLAG.REFER",
             "LRS.REFER.SEVERE",
-            "EVAL.PROFILE_1_2.REFER",
-            "EVAL.PROFILE_3.REFER",
             "EVAL.LRS.MEDICATION_DOUBT",
             "EVAL.LRS.PERSISTENT",
         ],
         slots=["referral"],
         reason=(
             "A severe motor deficit (MRC at most 3) in LRS is both a reason for referral "
-            "(LRS section) and a possible sign of a neurological emergency (red flags); other "
-            "referrals can coincide with emergency signs too. An emergency cannot wait for a "
-            "routine referral, so the immediate referral wins."
+            "(LRS section) and a possible sign of a neurological emergency (red flags); a red "
+            "flag, and the LRS referrals at a follow-up, can coincide with emergency signs too. "
+            "An emergency cannot wait for a routine referral, so the immediate referral wins. "
+            "(The referrals of profiles 1 to 3 at a follow-up never coincide with an emergency: "
+            "a profile requires that there is no reason to refer.)"
         ),
         quotes=[
             "Refer the patient with LRS and severe motor deficit (MRC score ≤ 3 out of 5), "
