@@ -50,13 +50,15 @@ from lbp_spec.contract import (
     parse_json,
     schema_text,
 )
-from lbp_spec.errors import InvalidCaseError
+from lbp_spec.diff import compare, diff_json, diff_text
+from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
 from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
+from lbp_spec.loading import BUILTIN, load_ruleset
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import report_json, report_text
-from lbp_spec.rules import GUIDELINE
+from lbp_spec.ruleset import RuleSet
 from lbp_spec.verify import DEFAULT_TIMEOUT_MS, PropertyResult, Report, Status, verify
 
 __all__ = ["COMMANDS", "EXIT_MEANINGS", "Command", "ExitCode", "build_parser", "main"]
@@ -316,12 +318,20 @@ def _literal_status(report: LiteralReport) -> ExitCode:
 def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
     if args.property:
         raise UsageError("--literal checks the collisions and gaps, not --property")
-    report = analyse(GUIDELINE, timeout_ms=int(args.timeout * 1000))
+    report = analyse(_rules(args.rules), timeout_ms=int(args.timeout * 1000))
     if args.json:
         sys.stdout.write(json.dumps(literal_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(literal_text(report))
     return _literal_status(report)
+
+
+def _rules(path: str) -> RuleSet:
+    """The rule set at ``path`` (``builtin``: the guideline); a bad file is a usage error."""
+    try:
+        return load_ruleset(path)
+    except RuleSetError as error:
+        raise UsageError(str(error)) from None
 
 
 def _run_verify(args: argparse.Namespace) -> ExitCode:
@@ -343,8 +353,9 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
             err.write(f"\r\033[K{result.name}: {result.status.value}")
             err.flush()
 
+    ruleset = _rules(args.rules)
     report = verify(
-        GUIDELINE, properties=names, timeout_ms=int(args.timeout * 1000), on_result=on_result
+        ruleset, properties=names, timeout_ms=int(args.timeout * 1000), on_result=on_result
     )
     if progress:
         err.write("\r\033[K")
@@ -352,11 +363,18 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
     if args.json:
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(report_text(report, GUIDELINE))
+        sys.stdout.write(report_text(report, ruleset))
     return _verify_status(report)
 
 
 def _configure_verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        default=BUILTIN,
+        metavar="PATH",
+        help="a changed rule set: a copy of the rules package, or of one module of it "
+        "(see 'lbp-spec diff -h'); default: the built-in guideline",
+    )
     parser.add_argument(
         "--property",
         action="append",
@@ -405,10 +423,63 @@ VERIFY: Final = Command(
         ("lbp-spec verify", "prove every property; a table"),
         ("lbp-spec verify --json > report.json", "a machine-readable report"),
         ("lbp-spec verify --property completeness.lrs_next_step", "one property"),
+        ("lbp-spec verify --rules my_rules.py", "prove the properties of a changed rule set"),
         ("lbp-spec verify --literal", "the literal reading's collisions, for the committee"),
     ),
     configure=_configure_verify,
     run=_run_verify,
+)
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+
+def _run_diff(args: argparse.Namespace) -> ExitCode:
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    old, new = _rules(args.old), _rules(args.new)
+    report = compare(old, new, timeout_ms=int(args.timeout * 1000))
+    if args.json:
+        sys.stdout.write(json.dumps(diff_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(diff_text(report))
+    if report.unknown:
+        return ExitCode.UNKNOWN
+    return ExitCode.OK if report.equivalent else ExitCode.CHECK_FAILED
+
+
+def _configure_diff(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="OLD", help="the rule set before the change ('builtin')")
+    parser.add_argument("new", metavar="NEW", help="the rule set after the change")
+    parser.add_argument("--json", action="store_true", help="write the diff as JSON")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_MS / 1000,
+        metavar="SECONDS",
+        help="solver time limit per check; an undecided field is 'unknown'",
+    )
+
+
+DIFF: Final = Command(
+    name="diff",
+    summary="show which patients get different advice under a changed rule set",
+    description=(
+        "Prove two rule sets equivalent (no valid case gets a different advice), or list, "
+        "per advice field, who is affected (a region in words, proven to hold for every "
+        "affected patient), a minimal example patient with the old and new value, and the "
+        "rules behind the difference. A rule set is 'builtin', a Python file defining "
+        "GUIDELINE (a RuleSet) or RULES (rules that replace built-in rules with the same id "
+        "or join them; optional RESOLUTIONS and DROP), or a directory holding a copy of "
+        "the lbp_spec/rules package. Rule-set files are Python: load only files you trust. "
+        "Status 0 when equivalent, 1 when they differ, 3 when undecided."
+    ),
+    examples=(
+        ("lbp-spec diff builtin my_rules.py", "what my change does to the advice"),
+        ("lbp-spec diff builtin my_rules.py --json > diff.json", "the same, as JSON"),
+    ),
+    configure=_configure_diff,
+    run=_run_diff,
 )
 
 
@@ -417,6 +488,7 @@ VERIFY: Final = Command(
 COMMANDS: Final[tuple[Command, ...]] = (
     EVALUATE,
     VERIFY,
+    DIFF,
     SCHEMA,
 )
 """Every subcommand, in the order the help lists them."""
