@@ -73,6 +73,7 @@ nitpick_ignore_regex = [
     # their own). No project name is ignored: every lbp_spec reference must resolve.
     (r"py:class", r"collections\.abc\.(Callable|Iterable|Iterator|Mapping|Sequence)"),
     (r"py:class", r"enum\.Enum"),
+    (r"py:class", r"pathlib\.Path"),
     # Third-party types in signatures (no network, so no inventories): Z3 terms and
     # models, Hypothesis strategies.
     (r"py:class", r"z3\..*"),

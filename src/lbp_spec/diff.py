@@ -110,7 +110,7 @@ class DiffReport:
 
     @property
     def equivalent(self) -> bool:
-        """Proven: no valid case gets a different normative advice."""
+        """Whether it is proven that no valid case gets a different normative advice."""
         return not self.fields
 
     @property
