@@ -38,11 +38,14 @@ from lbp_spec.findings import (
     winner_words,
 )
 from lbp_spec.logic import Expr, Named
+from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import case_findings
 from lbp_spec.rule import SLOTS, Resolution, Rule
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.traceability import TRACEABILITY, Coverage, Gap, TracedSentence
+from lbp_spec.verify import Report, verify
+from lbp_spec.verify import Status as ProofStatus
 from lbp_spec.vocabulary import Section
 
 logger = logging.getLogger(__name__)
@@ -153,6 +156,16 @@ def _role_lines(ruleset: RuleSet, rule: Rule) -> Iterator[str]:
             yield f"- loses {resolution_ref(res.id)} to {winners}, on {on}"
 
 
+def property_label(name: str) -> str:
+    """The MyST target of a property entry."""
+    return "property-" + name.replace("_", "-").replace(".", "-").lower()
+
+
+def _property_lines(rule: Rule) -> list[str]:
+    props = [p for p in CATALOGUE if rule.id in p.concerns(GUIDELINE)]
+    return [f"- {{ref}}`{p.name} <{property_label(p.name)}>`" for p in props]
+
+
 def _traced_from(rule: Rule) -> list[TracedSentence]:
     return [t for t in TRACEABILITY if rule.id in t.rules]
 
@@ -176,6 +189,11 @@ def render_rule(ruleset: RuleSet, rule: Rule) -> str:
     if roles:
         out.append("**Resolutions**\n")
         out.extend(roles)
+        out.append("")
+    props = _property_lines(rule)
+    if props:
+        out.append("**Properties it takes part in**\n")
+        out.extend(props)
         out.append("")
     traced = _traced_from(rule)
     partial = [t for t in traced if t.coverage is Coverage.PARTIAL]
@@ -500,6 +518,71 @@ def literal_findings() -> str:
     return findings_page(report)
 
 
+# -- property catalogue with live results ---------------------------------------------------------
+
+
+def properties_page(report: Report) -> str:
+    """The property catalogue with the results of running the proofs during the build."""
+    out = [
+        "# Property catalogue",
+        "",
+        _BANNER.format(source="lbp_spec.properties.CATALOGUE"),
+        "Every property below was checked with Z3 while these pages were built, on the "
+        "encoding derived from the very rules the evaluator runs. *Proven* means no valid "
+        "case breaks it and valid cases meeting its premise (and each condition it speaks "
+        "about) exist; a solver timeout would show as *unknown*, never as proven. A "
+        "*finding* is a fact about the guideline's own text, expected to be refuted and "
+        "shown with its witness for the committee.",
+        "",
+        f"Run: {len(report.results)} properties in {report.seconds:.2f} s; "
+        + ", ".join(f"{report.count(s)} {s.value}" for s in ProofStatus if report.count(s))
+        + ".",
+        "",
+        "| property | kind | result | time |",
+        "|---|---|---|---|",
+    ]
+    for r in report.results:
+        kind = "finding" if r.property.finding else "requirement"
+        out.append(
+            f"| {{ref}}`{r.name} <{property_label(r.name)}>` | {kind} | "
+            f"**{r.status.value}** | {r.seconds:.3f} s |"
+        )
+    out.append("")
+    for group in dict.fromkeys(p.group for p in CATALOGUE):
+        out += [f"## {group.capitalize()}", ""]
+        for r in (x for x in report.results if x.property.group == group):
+            out += [f"({property_label(r.name)})=", f"### `{r.name}`", ""]
+            out.append(f"{escape(r.property.statement)}\n")
+            kind = "a finding for the committee" if r.property.finding else "a requirement"
+            out.append(f"**Result** {r.status.value} ({kind}), in {r.seconds:.3f} s.\n")
+            if r.message:
+                out.append(f"{escape(r.message)}\n")
+            if r.property.note:
+                out.append(f"**Note** {escape(r.property.note)}\n")
+            if r.witness is not None:
+                out.append("**Counterexample patient** (what differs from a plain patient):\n")
+                out += [f"- {escape(line)}" for line in case_findings(r.witness)]
+                out.append("")
+            if r.worse is not None:
+                out.append("**The same patient with one finding worse**:\n")
+                out += [f"- {escape(line)}" for line in case_findings(r.worse)]
+                out.append("")
+            if r.concerns:
+                out.append(
+                    "**Rules it concerns** " + _joined(rule_ref(c) for c in r.concerns) + "\n"
+                )
+            out.append(f"Proof file: `proofs/prove_{group}.py`.\n")
+    return "\n".join(out)
+
+
+def live_properties() -> str:
+    """Run the catalogue on the built-in guideline; a failed requirement is a warning."""
+    report = verify(GUIDELINE)
+    if not report.ok:
+        logger.warning("lbp_docs: not every requirement is proven on the built-in guideline")
+    return properties_page(report)
+
+
 # -- command-line help ----------------------------------------------------------------------
 
 
@@ -540,6 +623,7 @@ def pages() -> dict[str, str]:
         "resolutions.md": resolutions_page(GUIDELINE),
         "traceability.md": traceability_page(TRACEABILITY),
         "findings.md": literal_findings(),
+        "properties.md": live_properties(),
         "cli-help.md": cli_help_page(),
     }
 
