@@ -9,8 +9,8 @@ import pytest
 import z3
 
 from lbp_spec import GUIDELINE, Case, evaluate
-from lbp_spec import cli as cli_module
 from lbp_spec import findings as findings_module
+from lbp_spec import loading as loading_module
 from lbp_spec.advice import Window
 from lbp_spec.cli import ExitCode, main
 from lbp_spec.errors import InvalidCaseError
@@ -388,7 +388,7 @@ def test_cli_literal_exit_status(
     status: ExitCode,
 ) -> None:
     """Status 0 without findings, 1 while findings exist (decided or not)."""
-    monkeypatch.setattr(cli_module, "GUIDELINE", ruleset)
+    monkeypatch.setattr(loading_module, "GUIDELINE", ruleset)
     assert status == main(["verify", "--literal", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert ruleset.name == data["ruleset"]
@@ -398,7 +398,7 @@ def test_cli_literal_error_and_unknown_statuses(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A replay error is status 4; a solver that gives up is status 3."""
-    monkeypatch.setattr(cli_module, "GUIDELINE", CLASH)
+    monkeypatch.setattr(loading_module, "GUIDELINE", CLASH)
     with monkeypatch.context() as patch:
         patch.setattr(findings_module, "evaluate", lambda case, rules: evaluate(Case(), rules))
         assert ExitCode.INTERNAL == main(["verify", "--literal"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import z3
@@ -135,6 +136,33 @@ def test_cli_verify_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert 2 == main(["verify", "--property", "nope"])
     assert "no property nope" in capsys.readouterr().err
     assert 2 == main(["verify", "--timeout", "0"])
+
+
+def test_cli_verify_includes_rule_health(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --property, verify also reports the rule health, in text and in JSON."""
+    assert 0 == main(["verify"])
+    assert "every rule fires" in capsys.readouterr().out
+    assert 0 == main(["verify", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert "health" in data
+
+
+def test_cli_verify_fails_when_a_rule_never_fires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A changed rule set with a rule whose condition cannot hold fails the check."""
+    path = tmp_path / "dead.py"
+    path.write_text(
+        "from lbp_spec.logic import cmp\n"
+        "from lbp_spec.rule import Rule, sets\n"
+        "from lbp_spec.vocabulary import Section\n"
+        "RULES = (Rule(id='X.DEAD', section=Section.PROFILES, title='dead',\n"
+        "    quote='Limit the treatment to a maximum of three sessions.',\n"
+        "    when=cmp('nprs', '>', 10), then=[sets('session_limit', 3)]),)\n",
+        encoding="utf-8",
+    )
+    assert 1 == main(["verify", "--rules", str(path)])
+    assert "X.DEAD" in capsys.readouterr().out
 
 
 def test_cli_verify_json(capsys: pytest.CaptureFixture[str]) -> None:

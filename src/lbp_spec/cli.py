@@ -55,6 +55,7 @@ from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
 from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
+from lbp_spec.health import HealthReport, Verdict, check_health, health_json, render_health_text
 from lbp_spec.loading import BUILTIN, load_ruleset
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import report_json, report_text
@@ -360,11 +361,41 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
     if progress:
         err.write("\r\033[K")
         err.flush()
+    health = None if names else check_health(ruleset, timeout_ms=int(args.timeout * 1000))
     if args.json:
-        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
+        data = report_json(report)
+        if health is not None:
+            data["health"] = health_json(health)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(report_text(report, ruleset))
-    return _verify_status(report)
+        if health is not None:
+            sys.stdout.write("\n" + render_health_text(health))
+    status = _verify_status(report)
+    return status if health is None else max(status, _health_status(health), key=_severity)
+
+
+def _severity(code: ExitCode) -> int:
+    """How bad an exit status is: internal error, then a failed check, then unknown."""
+    return {ExitCode.INTERNAL: 3, ExitCode.CHECK_FAILED: 2, ExitCode.UNKNOWN: 1}.get(code, 0)
+
+
+def _health_status(health: HealthReport) -> ExitCode:
+    """The exit status the rule health calls for.
+
+    A replay error is internal; a rule that never fires or a reachable collision
+    fails the check; an undecided check is unknown. Redundant rules and unreachable
+    values are facts for the reader, not failures.
+    """
+    if health.errors:
+        return ExitCode.INTERNAL
+    collision = health.collision
+    never = health.never_fire
+    if never or (collision is not None and collision.reachable is Verdict.YES):
+        return ExitCode.CHECK_FAILED
+    if health.unknown:
+        return ExitCode.UNKNOWN
+    return ExitCode.OK
 
 
 def _configure_verify(parser: argparse.ArgumentParser) -> None:
@@ -416,7 +447,9 @@ VERIFY: Final = Command(
         "when every requirement is proven. With --literal: the collisions and gaps of the "
         "rules read without their resolutions, each with a minimal witness, the two rules "
         "and their quotes, and the resolution that decides it; status 1 while collisions "
-        "exist (so 1 on the built-in guideline). "
+        "exist (so 1 on the built-in guideline). Without --property, the rule health follows: "
+        "every rule fires (with a witness), redundant rules, and unreachable advice values "
+        "with the reason; a rule that never fires fails the check. "
         f"Properties: {', '.join(p.name for p in CATALOGUE)}."
     ),
     examples=(

@@ -234,13 +234,13 @@ class RuleSet:
         """A copy without the given rules (and resolutions that name them)."""
         drop = set(rule_ids)
         rules = tuple(r for r in self.rules if r.id not in drop)
-        kept = tuple(
-            attrs.evolve(
-                res,
-                winners=[w for w in res.winners if w not in drop],
-                losers=[loser for loser in res.losers if loser not in drop],
-            )
-            for res in self.resolutions
-        )
-        kept = tuple(r for r in kept if r.winners and r.losers)
+        by_id = {r.id: r for r in rules}
+        kept = []
+        for res in self.resolutions:
+            losers = [lo for lo in res.losers if lo not in drop]
+            slots = [s for s in res.slots if any(s in by_id[lo].slots for lo in losers)]
+            losers = [lo for lo in losers if by_id[lo].slots & set(slots)]
+            winners = [w for w in res.winners if w not in drop]
+            if winners and losers and slots:
+                kept.append(attrs.evolve(res, winners=winners, losers=losers, slots=slots))
         return RuleSet(self.name, rules, kept)

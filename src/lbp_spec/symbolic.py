@@ -325,12 +325,15 @@ class Encoding:
 
     def _decided(self, slot: str, value: object) -> z3.BoolRef:
         domain = self.ruleset.domain(slot)
+        unwritten = z3.Not(self.written(slot))
+        is_default = value == SLOTS[slot].default
         if value not in domain:
-            if value == SLOTS[slot].default:
-                return z3.Not(self.written(slot))
-            return z3.BoolVal(False)
+            return unwritten if is_default else z3.BoolVal(False)
         k = domain.index(value)
-        return z3.And(self.holds(slot, value), *(z3.Not(self.holds(slot, v)) for v in domain[:k]))
+        chosen = z3.And(self.holds(slot, value), *(z3.Not(self.holds(slot, v)) for v in domain[:k]))
+        # A rule may write the default itself (e.g. 'not indicated'): the slot then has
+        # that value both when the rule decides it and when no rule writes the slot.
+        return z3.Or(chosen, unwritten) if is_default else chosen
 
     def collision(self, slot: str) -> z3.BoolRef:
         """The single slot holds two or more values (an unresolved collision)."""
