@@ -10,7 +10,7 @@
    defect: its condition contradicts itself or the validity of a case.
 2. **Redundancy.** A rule is *redundant* when the rule set without it gives
    every valid case the same normative advice (:meth:`Advice.normative
-   <lbp_spec.advice.Advice.normative>`: the trace aside); the report says why
+   <lbp_spec.Advice.normative>`: the trace aside); the report says why
    (it never fires; whenever it fires another rule gives the same value; its
    effect is always set aside by a resolution). A rule is *shadowed* when it
    fires for some case but, on every slot it writes, a resolution sets its
