@@ -583,6 +583,122 @@ def live_properties() -> str:
     return properties_page(report)
 
 
+# -- decision flow diagram (SVG, generated from the rules; no network at build or view) ------
+
+_STAGES: tuple[tuple[str, tuple[Section, ...]], ...] = (
+    ("Intake", (Section.NEED_FOR_ASSISTANCE,)),
+    ("Red flags and emergency", (Section.RED_FLAGS,)),
+    ("LRS", (Section.LRS, Section.NEUROLOGICAL_EXAMINATION)),
+    ("Profile", (Section.PROGNOSTIC_FACTORS, Section.PROFILES, Section.SBST)),
+    ("Treatment", (Section.INFORMATION, Section.EXERCISE, Section.BEHAVIOUR, Section.PASSIVE)),
+    ("Evaluation and referral", (Section.EVALUATION,)),
+)
+
+
+def _stage_of(rule: Rule) -> int:
+    for i, (_, sections) in enumerate(_STAGES):
+        if rule.section in sections:
+            return i
+    return len(_STAGES) - 1
+
+
+def _svg_text(x: float, y: float, text: str, size: int = 12, weight: str = "normal") -> str:
+    safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" font-weight="{weight}" '
+        f'text-anchor="middle" font-family="sans-serif">{safe}</text>'
+    )
+
+
+def flow_svg(ruleset: RuleSet) -> str:
+    """The decision flow as an SVG, drawn from the rules.
+
+    One box per stage, with its rules and the advice fields it decides; solid arrows
+    for the order of the stages, dashed arrows where a stage's rules read a field
+    another stage decides; a referral exit where a stage refers.
+    """
+    stages: list[list[Rule]] = [[] for _ in _STAGES]
+    for rule in ruleset.rules:
+        stages[_stage_of(rule)].append(rule)
+    writers_stage = {
+        slot: {_stage_of(r) for r, _ in ruleset.writers(slot)} for slot in ruleset.written_slots
+    }
+    reads: set[tuple[int, int]] = set()
+    for rule in ruleset.rules:
+        for slot in ruleset.reads(rule):
+            for source in writers_stage.get(slot, ()):
+                if source != _stage_of(rule):
+                    reads.add((source, _stage_of(rule)))
+    width, box_w, box_h, gap, top = 1180, 170, 170, 32, 60
+    xs = [20 + i * (box_w + gap) for i in range(len(_STAGES))]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 420" role="img" '
+        'aria-label="Decision flow of the guideline, generated from the rules">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
+    ]
+    for i, ((name, _), rules) in enumerate(zip(_STAGES, stages, strict=True)):
+        x = xs[i]
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="10" '
+            'fill="#eef4fb" stroke="#2b6cb0" stroke-width="1.5"/>'
+        )
+        parts.append(_svg_text(x + box_w / 2, top + 22, name, 13, "bold"))
+        parts.append(_svg_text(x + box_w / 2, top + 42, f"{len(rules)} rules", 11))
+        slots = sorted({s.split(".")[0] for r in rules for s in r.slots})
+        for k, slot in enumerate(slots[:7]):
+            parts.append(_svg_text(x + box_w / 2, top + 64 + 14 * k, slot.replace("_", " "), 10))
+        if any("referral" in r.slots for r in rules):
+            parts.append(
+                f'<line x1="{x + box_w / 2}" y1="{top + box_h}" x2="{x + box_w / 2}" '
+                f'y2="{top + box_h + 60}" stroke="#c53030" stroke-width="1.5" '
+                'marker-end="url(#arrow)"/>'
+            )
+            parts.append(_svg_text(x + box_w / 2, top + box_h + 78, "refer to the GP", 11))
+        if i + 1 < len(_STAGES):
+            parts.append(
+                f'<line x1="{x + box_w}" y1="{top + box_h / 2}" x2="{xs[i + 1]}" '
+                f'y2="{top + box_h / 2}" stroke="#444" stroke-width="1.5" '
+                'marker-end="url(#arrow)"/>'
+            )
+    for n, (source, target) in enumerate(sorted(reads)):
+        x1 = xs[source] + box_w / 2
+        x2 = xs[target] + box_w / 2
+        lift = 18 + 9 * n
+        parts.append(
+            f'<path d="M {x1} {top} C {x1} {top - lift}, {x2} {top - lift}, {x2} {top}" '
+            'fill="none" stroke="#718096" stroke-dasharray="5 4" marker-end="url(#arrow)"/>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def flow_page(ruleset: RuleSet) -> str:
+    """The page with the decision flow diagram."""
+    return "\n".join(
+        [
+            "# Decision flow",
+            "",
+            _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
+            "The guideline as a flow, drawn from the rules each time the documentation is "
+            "built: one box per stage (with the number of its rules and the advice fields "
+            "they decide), solid arrows in the order of the stages, dashed arrows where the "
+            "rules of a stage read a field that another stage decides (for example the "
+            "treatment rules read the profile), and a red exit where a stage refers the "
+            "patient to the GP. The picture is inline SVG: it needs no network to build or "
+            "to view.",
+            "",
+            "```{raw} html",
+            flow_svg(ruleset),
+            "```",
+            "",
+            "The rules of each stage are in the {doc}`rule catalogue </_generated/rules>`.",
+            "",
+        ]
+    )
+
+
 # -- command-line help ----------------------------------------------------------------------
 
 
@@ -624,6 +740,7 @@ def pages() -> dict[str, str]:
         "traceability.md": traceability_page(TRACEABILITY),
         "findings.md": literal_findings(),
         "properties.md": live_properties(),
+        "flow.md": flow_page(GUIDELINE),
         "cli-help.md": cli_help_page(),
     }
 

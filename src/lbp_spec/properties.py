@@ -269,8 +269,7 @@ CONSISTENCY_SINGLE_VALUE = Property(
 
 def _two_profiles(enc: Encoding) -> z3.BoolRef:
     fired = [enc.fired(r.id) for r, _ in enc.ruleset.writers("profile")]
-    pairs = [z3.And(a, b) for i, a in enumerate(fired) for b in fired[i + 1 :]]
-    return z3.Or(*pairs) if pairs else z3.BoolVal(False)
+    return z3.AtLeast(*fired, 2) if len(fired) > 1 else z3.BoolVal(False)
 
 
 # -- completeness ---------------------------------------------------------------------------------

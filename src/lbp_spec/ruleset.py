@@ -187,12 +187,18 @@ class RuleSet:
 
     def slot_inputs(self, slot: str) -> tuple[str, ...]:
         """Ids of the rules whose firing decides ``slot``: writers and their overriders."""
-        ids: list[str] = []
-        for rule, _ in self.writers(slot):
-            for rid in (rule.id, *self.overriders(rule.id, slot)):
-                if rid not in ids:
-                    ids.append(rid)
-        return tuple(ids)
+        return self._slot_inputs.get(slot, ())
+
+    @cached_property
+    def _slot_inputs(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for slot in self._writers:
+            ids: dict[str, None] = {}
+            for rule, _ in self.writers(slot):
+                ids[rule.id] = None
+                ids.update(dict.fromkeys(self.overriders(rule.id, slot)))
+            out[slot] = tuple(ids)
+        return out
 
     @cached_property
     def order(self) -> tuple[Rule, ...]:

@@ -557,6 +557,8 @@ class Encoding:
         def true(term: z3.BoolRef) -> bool:
             return bool(z3.is_true(model.eval(term, model_completion=True)))
 
+        fired = {r.id: true(self.fired(r.id)) for r in rs.rules}
+
         def single(slot: str) -> Any:
             for value in rs.domain(slot):
                 if true(self.decided(slot, value)):
@@ -587,7 +589,7 @@ class Encoding:
             for slot in res.slots
             if slot in rs.rule(loser).slots
             for w in res.winners
-            if true(z3.And(self.fired(w), self.fired(loser)))
+            if fired[w] and fired[loser]
         )
         urgency = single("referral")
         return Advice(
@@ -609,7 +611,7 @@ class Encoding:
             behaviour_guidance=members("behaviour_guidance"),
             evaluation_actions=members("evaluation_actions"),
             warnings=warnings,
-            trace=tuple(TraceEntry(r.id, r.section) for r in rs.rules if true(self.fired(r.id))),
+            trace=tuple(TraceEntry(r.id, r.section) for r in rs.rules if fired[r.id]),
             resolutions=applied,
         )
 

@@ -1,0 +1,208 @@
+"""Benchmark: how long the property catalogue takes to prove, and how that grows with rules.
+
+Prints figures; asserts nothing about speed (but fails when a requirement is not
+proven, since a timing of failing proofs measures something else). Run it on a
+quiet machine::
+
+    .venv/bin/python benchmarks/bench_verify.py            # 1x, 10x and 100x
+    .venv/bin/python benchmarks/bench_verify.py --quick    # 1x and 10x (CI)
+
+Figures printed:
+
+* the wall time of ``lbp-spec verify`` as a subprocess, start-up included
+  (median of several runs), and of the start-up alone (importing the CLI);
+* each property's time and the total from :func:`lbp_spec.verify.verify`
+  in-process (medians);
+* the total for the guideline scaled up synthetically
+  (:func:`lbp_spec.scaling.scale`: 1x, 10x, 100x the rules, same meaning), with
+  the growth ``total(k) / total(1)`` next to ``k`` and to ``k * properties``,
+  and where the time goes: building the rule set, Z3 solving (``check`` calls)
+  and the rest (Python building Z3 terms, and replaying the counterexample of
+  the finding through the evaluator).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import z3
+
+from lbp_spec import GUIDELINE
+from lbp_spec.properties import CATALOGUE
+from lbp_spec.scaling import scale
+from lbp_spec.verify import Report, verify
+
+
+def _cli() -> list[str]:
+    """The ``lbp-spec`` command of this interpreter's environment."""
+    beside = Path(sys.executable).with_name("lbp-spec")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("lbp-spec")
+    if found is None:
+        raise SystemExit("lbp-spec is not installed (pip install -e .)")
+    return [found]
+
+
+def _wall(command: Sequence[str], runs: int) -> list[float]:
+    """Wall seconds of ``runs`` runs of ``command``; each must exit with status 0."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} exited with {done.returncode}")
+    return times
+
+
+class _SolverClock:
+    """Adds up the time spent inside Z3's ``check`` (Solver and Optimize) while active."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        originals = {cls: cls.check for cls in (z3.Solver, z3.Optimize)}
+
+        def timed(original: Callable[..., Any]) -> Callable[..., Any]:
+            def check(solver: Any, *args: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return original(solver, *args)
+                finally:
+                    self.seconds += time.perf_counter() - start
+
+            return check
+
+        for cls, original in originals.items():
+            cls.check = timed(original)
+        try:
+            yield
+        finally:
+            for cls, original in originals.items():
+                cls.check = original
+
+
+def _requirements_hold(report: Report) -> None:
+    """Stop the benchmark when a requirement is not proven: the timing would be meaningless."""
+    if not report.ok:
+        failed = [f"{r.name}: {r.status.value}" for r in report.results if not r.passed]
+        raise SystemExit(f"{report.ruleset}: not every requirement proven: {failed}")
+
+
+def _startup(runs: int) -> None:
+    cli = _cli()
+    total = _wall([*cli, "verify"], runs)
+    imports = _wall([sys.executable, "-c", "import lbp_spec.cli"], runs)
+    print(f"\nlbp-spec verify as a subprocess, start-up included ({runs} runs)")
+    print(f"  {'lbp-spec verify':40} {statistics.median(total):8.3f} s median")
+    print(f"  {'':40} {min(total):8.3f} s best, {max(total):.3f} s worst")
+    print(
+        f"  {'start-up alone (import lbp_spec.cli)':40} {statistics.median(imports):8.3f} s median"
+    )
+
+
+def _in_process(repeat: int) -> None:
+    verify(GUIDELINE)  # warm up: imports, the evaluator's compilation
+    runs = [verify(GUIDELINE) for _ in range(repeat)]
+    for run in runs:
+        _requirements_hold(run)
+    print(f"\nverify() in-process, per property (median of {repeat})")
+    for i, prop in enumerate(CATALOGUE):
+        secs = statistics.median(r.results[i].seconds for r in runs)
+        status = runs[0].results[i].status.value
+        print(f"  {prop.name:48} {status:8} {secs:8.3f} s")
+    total = statistics.median(r.seconds for r in runs)
+    summed = statistics.median(sum(p.seconds for p in r.results) for r in runs)
+    print(f"  {'sum of the properties':48} {'':8} {summed:8.3f} s")
+    print(f"  {'total, encoding included':48} {'':8} {total:8.3f} s")
+
+
+def _scaled(factors: Sequence[int], repeat: int) -> None:
+    n_props = len(CATALOGUE)
+    print(
+        f"\nscaled rule sets: verify() of all {n_props} properties on a fresh rule set "
+        f"(median of {repeat} runs below 100x, one run from 100x)"
+    )
+    print(
+        f"  {'factor':>6} {'rules':>6} {'build':>8} {'verify':>8} {'z3 check':>9} {'rest':>8} "
+        f"{'cpu':>8} {'growth':>7} {'cpu gr.':>7} {'k':>5} {'k*props':>8}"
+    )
+    base: tuple[float, float] | None = None
+    for k in factors:
+        samples = []
+        for _ in range(repeat if k < 100 else 1):
+            start = time.perf_counter()
+            ruleset = scale(GUIDELINE, k)
+            build = time.perf_counter() - start
+            clock = _SolverClock()
+            cpu = time.process_time()
+            with clock.active():
+                report = verify(ruleset)
+            cpu = time.process_time() - cpu
+            _requirements_hold(report)
+            samples.append((report.seconds, cpu, clock.seconds, build, len(ruleset.rules), report))
+        samples.sort(key=lambda sample: sample[0])
+        total, cpu, solving, build, rules, report = samples[len(samples) // 2]
+        if base is None:
+            base = (total, cpu)
+        print(
+            f"  {k:>5}x {rules:>6} {build:>7.3f}s {total:>7.3f}s {solving:>8.3f}s "
+            f"{total - solving:>7.3f}s {cpu:>7.3f}s {total / base[0]:>7.1f} {cpu / base[1]:>7.1f} "
+            f"{k:>5} {k * n_props:>8}"
+        )
+        slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
+        print("         slowest: " + ", ".join(f"{r.name} {r.seconds:.3f}s" for r in slowest))
+    print(
+        "  build: scale() and the RuleSet checks; verify: wall time of verify(); z3 check: time "
+        "inside\n  Solver/Optimize.check; rest: the other Python (building Z3 terms, replaying "
+        "the finding's\n  counterexample through the evaluator); cpu: CPU time of verify(); "
+        "growth and cpu gr.: verify(k)/verify(1x)\n  in wall and CPU time, to compare with k "
+        "(linear in rules) and k*props (linear in rules, per property)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1x and 10x only, fewer runs (CI)")
+    parser.add_argument(
+        "--factors",
+        type=lambda s: [int(f) for f in s.split(",")],
+        help="scale factors, comma-separated (default 1,10,100; --quick 1,10)",
+    )
+    args = parser.parse_args(argv)
+    runs, repeat = (3, 3) if args.quick else (7, 7)
+    factors = args.factors or ([1, 10] if args.quick else [1, 10, 100])
+
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
+    _startup(runs)
+    _in_process(repeat)
+    _scaled(factors, repeat)
+    return 0
+
+
+def _load() -> str:
+    """The 1-minute load average, where the system tells it (timings suffer under load)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # pragma: no cover - not on every system
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
