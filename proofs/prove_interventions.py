@@ -37,3 +37,26 @@ def test_without_the_lrs_row_massage_is_permitted() -> None:
     result = refuted("interventions.lrs_no_passive_treatment", weakened)
     assert result.witness is not None
     assert result.witness.lrs is True
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "PASSIVE.PROFILE_1.DO_NOT",
+        "PASSIVE.PROFILE_2_3.NO_TENS",
+        "PASSIVE.COMPETENCY.EXERCISE_THERAPIST",
+    ],
+)
+def test_a_prohibition_that_falls_silent_is_caught(rule: str) -> None:
+    """Dropping a 'do not' rule leaves the intervention merely not indicated: caught."""
+    result = refuted("interventions.prohibitions_hold", GUIDELINE.without([rule]))
+    assert result.witness_advice is not None
+    assert result.witness_advice.profile is not None
+
+
+@pytest.mark.parametrize("rule", ["EXERCISE.PROFILE_1.SELF_DIRECTED", "EXERCISE.PROFILE_2_3.OFFER"])
+def test_a_profile_without_exercise_is_caught(rule: str) -> None:
+    """Dropping the exercise rule of a profile leaves its patients without exercise."""
+    result = refuted("interventions.exercise_for_every_profile", GUIDELINE.without([rule]))
+    assert result.witness_advice is not None
+    assert result.witness_advice.profile is not None

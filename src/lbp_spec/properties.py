@@ -887,6 +887,256 @@ FINDING_FOLLOW_UP_REFERRAL = Property(
 )
 
 
+# -- prohibitions, exercise and escalation (added after the mutation run showed gaps) ----------
+
+
+def _strength_is(enc: Encoding, i: Intervention, *allowed: Strength) -> z3.BoolRef:
+    return z3.Or(*(enc.decided(intervention_slot(i), s) for s in allowed))
+
+
+def _prohibitions(enc: Encoding) -> z3.BoolRef:
+    from lbp_spec.logic import VARIABLES
+    from lbp_spec.vocabulary import Discipline
+
+    dn, pn = Strength.DO_NOT, Strength.PREFERABLY_NOT
+    lrs = enc.value["lrs"]
+    p1 = enc.decided("profile", 1)
+    p23 = z3.Or(enc.decided("profile", 2), enc.decided("profile", 3))
+    treated = z3.Or(p1, p23)
+    et = z3.And(
+        enc.value["discipline"]
+        == list(VARIABLES["discipline"].enum or ()).index(Discipline.EXERCISE_THERAPIST),
+        z3.Not(enc.value["additional_competencies"]),
+    )
+    passive = (*_NON_EXERCISE_PERMISSION, *_TENS)
+    return z3.And(
+        z3.Implies(p1, z3.And(*(_strength_is(enc, i, dn) for i in passive))),
+        z3.Implies(p23, z3.And(*(_strength_is(enc, i, dn) for i in _TENS))),
+        z3.Implies(
+            z3.And(lrs, treated), z3.And(*(_strength_is(enc, i, dn) for i in _LRS_FORBIDDEN))
+        ),
+        z3.Implies(
+            z3.And(lrs, treated), z3.And(*(_strength_is(enc, i, dn, pn) for i in _LRS_DISCOURAGED))
+        ),
+        z3.Implies(
+            z3.And(et, treated),
+            z3.And(*(_strength_is(enc, i, dn) for i in _NON_EXERCISE_PERMISSION)),
+        ),
+    )
+
+
+def _check_prohibitions(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    from lbp_spec.vocabulary import Discipline
+
+    dn, pn = Strength.DO_NOT, Strength.PREFERABLY_NOT
+    passive = (*_NON_EXERCISE_PERMISSION, *_TENS)
+    treated = advice.profile is not None
+    checks = []
+    if advice.profile == 1:
+        checks += [advice.strength(i) is dn for i in passive]
+    if advice.profile in (2, 3):
+        checks += [advice.strength(i) is dn for i in _TENS]
+    if case.lrs and treated:
+        checks += [advice.strength(i) is dn for i in _LRS_FORBIDDEN]
+        checks += [advice.strength(i) in (dn, pn) for i in _LRS_DISCOURAGED]
+    if (
+        case.discipline is Discipline.EXERCISE_THERAPIST
+        and not case.additional_competencies
+        and treated
+    ):
+        checks += [advice.strength(i) is dn for i in _NON_EXERCISE_PERMISSION]
+    return all(checks)
+
+
+INTERVENTIONS_PROHIBITIONS = Property(
+    name="interventions.prohibitions_hold",
+    statement=(
+        "Where the text says 'do not' the advice says do not, and where it says 'preferably "
+        "not' the advice forbids: passive interventions in profile 1; TENS and interference "
+        "in profiles 2 and 3; massage, TENS and interference for LRS (mobilisation and "
+        "manipulation at least preferably not); mobilisation, manipulation and massage for an "
+        "exercise therapist without the additional competencies."
+    ),
+    premise=_true,
+    claim=_prohibitions,
+    check=_check_prohibitions,
+    concerns=_writers_of(*(intervention_slot(i) for i in _ALL)),
+    reachable=(
+        (
+            "an LRS patient in profile 2 or 3",
+            lambda enc: z3.And(
+                enc.value["lrs"], z3.Or(enc.decided("profile", 2), enc.decided("profile", 3))
+            ),
+        ),
+        (
+            "an exercise therapist treats",
+            lambda enc: z3.And(
+                _exercise_therapist_without_competencies(enc), enc.written("profile")
+            ),
+        ),
+    ),
+    note=(
+        "Stronger than 'never permitted': it pins the forbidding strength, so that a rule "
+        "that stopped forbidding (and left the intervention merely not indicated) is caught."
+    ),
+)
+
+_EXERCISE = (Intervention.SELF_DIRECTED_EXERCISE, Intervention.EXERCISE_THERAPY)
+
+
+def _check_exercise(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    return advice.profile is None or any(advice.strength(i).permits for i in _EXERCISE)
+
+
+TREATMENT_EXERCISE = Property(
+    name="interventions.exercise_for_every_profile",
+    statement=(
+        "Every valid case with a treatment profile is advised exercise: self-directed "
+        "exercise in profile 1, exercise therapy in profiles 2 and 3 (considered for LRS)."
+    ),
+    premise=_profile_present,
+    claim=lambda enc: z3.And(
+        z3.Implies(enc.decided("profile", 1), _permitted(enc, Intervention.SELF_DIRECTED_EXERCISE)),
+        z3.Implies(
+            z3.Or(enc.decided("profile", 2), enc.decided("profile", 3)),
+            _permitted(enc, Intervention.EXERCISE_THERAPY),
+        ),
+    ),
+    check=_check_exercise,
+    concerns=_writers_of(*(intervention_slot(i) for i in _EXERCISE)),
+    reachable=tuple(
+        (f"profile {n}", lambda enc, n=n: enc.decided("profile", n)) for n in (1, 2, 3)
+    ),
+)
+
+
+def _follow_up_inadequate(enc: Encoding, weeks: int) -> z3.BoolRef:
+    from lbp_spec.logic import VARIABLES
+    from lbp_spec.vocabulary import Consultation, Improvement
+
+    follow_up = enc.value["consultation"] == list(VARIABLES["consultation"].enum or ()).index(
+        Consultation.FOLLOW_UP
+    )
+    inadequate = z3.And(
+        enc.presence["improvement"],
+        enc.value["improvement"]
+        == list(VARIABLES["improvement"].enum or ()).index(Improvement.INADEQUATE),
+    )
+    return z3.And(
+        follow_up,
+        inadequate,
+        enc.presence["weeks_since_start"],
+        enc.value["weeks_since_start"] >= weeks,
+    )
+
+
+def _case_inadequate(case: Case, weeks: int) -> bool:
+    from lbp_spec.vocabulary import Improvement
+
+    return (
+        case.is_follow_up
+        and case.improvement is Improvement.INADEQUATE
+        and case.weeks_since_start is not None
+        and case.weeks_since_start >= weeks
+    )
+
+
+def _check_profile_3_escalation(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    if advice.profile != 3:
+        return True
+    if _case_inadequate(case, 12) and advice.referral is None:
+        return False
+    return not (_case_inadequate(case, 6) and not advice.consult_general_practitioner)
+
+
+EVALUATION_PROFILE_3 = Property(
+    name="evaluation.profile_3_escalates",
+    statement=(
+        "In profile 3, an inadequate decrease of complaints at a follow-up leads to contact "
+        "with the GP from week 6 and to a referral from week 12."
+    ),
+    premise=lambda enc: z3.And(enc.decided("profile", 3), _follow_up_inadequate(enc, 6)),
+    claim=lambda enc: z3.And(
+        enc.written("consult_general_practitioner"),
+        z3.Implies(_follow_up_inadequate(enc, 12), enc.written("referral")),
+    ),
+    check=_check_profile_3_escalation,
+    concerns=_writers_of("consult_general_practitioner", "referral"),
+    reachable=(("week 12 or later", lambda enc: _follow_up_inadequate(enc, 12)),),
+)
+
+
+def _check_lrs_escalation(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    if not case.lrs:
+        return True
+    if case.medication_dose_doubt is True and advice.referral is None:
+        return False
+    return not (_case_inadequate(case, 6) and advice.referral is None)
+
+
+EVALUATION_LRS = Property(
+    name="evaluation.lrs_refers_when_persisting_or_dose_in_doubt",
+    statement=(
+        "An LRS patient is referred to the GP at a follow-up when the complaints persist from "
+        "week 6 without adequate alleviation, or when the medication dose is in doubt."
+    ),
+    premise=lambda enc: z3.And(
+        enc.value["lrs"],
+        z3.Or(
+            _follow_up_inadequate(enc, 6),
+            z3.And(enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]),
+        ),
+    ),
+    claim=lambda enc: enc.written("referral"),
+    check=_check_lrs_escalation,
+    concerns=_writers_of("referral"),
+    reachable=(
+        (
+            "only the medication is in doubt",
+            lambda enc: z3.Not(_follow_up_inadequate(enc, 6)),
+        ),
+        ("only the complaints persist", lambda enc: z3.Not(enc.value["medication_dose_doubt"])),
+    ),
+)
+
+
+def _nothing_new(enc: Encoding) -> z3.BoolRef:
+    return z3.And(
+        *(
+            z3.And(enc.presence[f], z3.Not(enc.value[f]))
+            for f in ("reevaluation_new_insights", "adjustment_expected_to_suffice")
+        )
+    )
+
+
+def _check_profile_1_2_referral(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    nothing_new = (
+        case.reevaluation_new_insights is False and case.adjustment_expected_to_suffice is False
+    )
+    if advice.profile in (1, 2) and _case_inadequate(case, 3) and nothing_new:
+        return advice.referral is not None
+    return True
+
+
+EVALUATION_PROFILE_1_2 = Property(
+    name="evaluation.profile_1_2_refers_when_nothing_new",
+    statement=(
+        "In profiles 1 and 2, an inadequate decrease of complaints from week 3, when the "
+        "re-evaluation brings nothing new and no adjustment is expected to suffice, leads to "
+        "a referral to the GP."
+    ),
+    premise=lambda enc: z3.And(
+        z3.Or(enc.decided("profile", 1), enc.decided("profile", 2)),
+        _follow_up_inadequate(enc, 3),
+        _nothing_new(enc),
+    ),
+    claim=lambda enc: enc.written("referral"),
+    check=_check_profile_1_2_referral,
+    concerns=_writers_of("referral"),
+    reachable=tuple((f"profile {n}", lambda enc, n=n: enc.decided("profile", n)) for n in (1, 2)),
+)
+
+
 CATALOGUE: Final[tuple[Property, ...]] = (
     CONSISTENCY_MOBILISATION,
     CONSISTENCY_ALL,
@@ -904,10 +1154,15 @@ CATALOGUE: Final[tuple[Property, ...]] = (
     INTERVENTIONS_TENS,
     INTERVENTIONS_LRS,
     INTERVENTIONS_ONLY_WHEN_INDICATED,
+    INTERVENTIONS_PROHIBITIONS,
+    TREATMENT_EXERCISE,
     COMPETENCY,
     INFORMATION_EDUCATION,
     INFORMATION_EXAM,
     WINDOWS_ORDERED,
+    EVALUATION_PROFILE_1_2,
+    EVALUATION_PROFILE_3,
+    EVALUATION_LRS,
     MONOTONE_SAFETY,
     FINDING_FOLLOW_UP_REFERRAL,
 )

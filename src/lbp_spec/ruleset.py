@@ -105,6 +105,13 @@ class RuleSet:
             for loser in res.losers:
                 if not self.rule(loser).slots & set(res.slots):
                     yield f"{res.id}: loser {loser} writes none of {', '.join(res.slots)}"
+            for winner in res.winners:
+                missing = [s for s in res.slots if s not in self.rule(winner).slots]
+                if missing:
+                    yield (
+                        f"{res.id}: winner {winner} does not write {', '.join(missing)}, so it "
+                        "would set the losers aside and leave the field empty"
+                    )
             if set(res.winners) & set(res.losers):
                 yield f"{res.id}: a rule cannot win against itself"
 
