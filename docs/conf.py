@@ -55,6 +55,7 @@ napoleon_use_rtype = False
 
 doctest_global_setup = """
 from lbp_spec import *
+from lbp_spec.conformance import *
 """
 
 # -- intersphinx -----------------------------------------------------------------------------
@@ -77,6 +78,9 @@ nitpick_ignore_regex = [
     # models, Hypothesis strategies.
     (r"py:class", r"z3\..*"),
     (r"py:class", r"hypothesis\..*"),
+    # A type alias of lbp_spec.conformance.fuzz (a vendor's advise function), shown by
+    # name in signatures; its meaning is in find_disagreement's docstring.
+    (r"py:class", r"Advise"),
 ]
 
 # -- attribute docstrings -----------------------------------------------------------------

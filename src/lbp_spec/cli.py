@@ -518,10 +518,13 @@ DIFF: Final = Command(
 
 # -- the subcommand table ---------------------------------------------------------------------
 
+from lbp_spec.cli_conformance import CONFORMANCE  # noqa: E402 - needs Command, defined above
+
 COMMANDS: Final[tuple[Command, ...]] = (
     EVALUATE,
     VERIFY,
     DIFF,
+    CONFORMANCE,
     SCHEMA,
 )
 """Every subcommand, in the order the help lists them."""
