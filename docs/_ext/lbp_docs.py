@@ -161,6 +161,30 @@ def property_label(name: str) -> str:
     return "property-" + name.replace("_", "-").replace(".", "-").lower()
 
 
+_VECTORS: dict[str, list[str]] = {}
+
+
+def _conformance_vectors() -> dict[str, list[str]]:
+    """Rule id -> ids of the conformance vectors whose goals name the rule (built once)."""
+    if not _VECTORS:
+        from lbp_spec.conformance import generate
+
+        for v in generate().vectors:
+            for rule in GUIDELINE.rules:
+                if any(f"rule {rule.id} " in c or f"rule {rule.id}:" in c for c in v.covers):
+                    _VECTORS.setdefault(rule.id, []).append(v.id)
+    return _VECTORS
+
+
+def _vector_lines(rule: Rule) -> list[str]:
+    ids = _conformance_vectors().get(rule.id, [])
+    if not ids:
+        return []
+    shown = ", ".join(f"`{i}`" for i in ids[:6])
+    more = f" and {len(ids) - 6} more" if len(ids) > 6 else ""
+    return [f"**Conformance vectors** ({len(ids)}): {shown}{more}.", ""]
+
+
 def _property_lines(rule: Rule) -> list[str]:
     props = [p for p in CATALOGUE if rule.id in p.concerns(GUIDELINE)]
     return [f"- {{ref}}`{p.name} <{property_label(p.name)}>`" for p in props]
@@ -190,6 +214,7 @@ def render_rule(ruleset: RuleSet, rule: Rule) -> str:
         out.append("**Resolutions**\n")
         out.extend(roles)
         out.append("")
+    out.extend(_vector_lines(rule))
     props = _property_lines(rule)
     if props:
         out.append("**Properties it takes part in**\n")
