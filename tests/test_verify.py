@@ -129,7 +129,7 @@ def test_case_findings_lists_only_what_differs_from_a_plain_patient() -> None:
 
 def test_cli_verify_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     """Exit 0 when all are proven; the table goes to stdout; bad names are usage errors."""
-    assert 0 == main(["verify"])
+    assert 0 == main(["verify", "--no-episodes"])
     out = capsys.readouterr().out
     assert "completeness.lrs_next_step" in out
     assert "proven" in out
@@ -140,11 +140,23 @@ def test_cli_verify_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_verify_includes_rule_health(capsys: pytest.CaptureFixture[str]) -> None:
     """Without --property, verify also reports the rule health, in text and in JSON."""
-    assert 0 == main(["verify"])
+    assert 0 == main(["verify", "--no-episodes"])
     assert "every rule fires" in capsys.readouterr().out
-    assert 0 == main(["verify", "--json"])
+    assert 0 == main(["verify", "--no-episodes", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert "health" in data
+    assert "episodes" not in data
+
+
+def test_cli_verify_runs_episode_properties(capsys: pytest.CaptureFixture[str]) -> None:
+    """An episode property can be asked for by name; its result is in text and JSON."""
+    name = "episodes.emergency_refers_immediately"
+    assert 0 == main(["verify", "--property", name])
+    assert f"{name}" in capsys.readouterr().out
+    assert 0 == main(["verify", "--property", name, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [name] == [r["name"] for r in data["episodes"]["results"]]
+    assert 2 == main(["verify", "--episode-bound", "0"])
 
 
 def test_cli_verify_fails_when_a_rule_never_fires(
@@ -161,7 +173,7 @@ def test_cli_verify_fails_when_a_rule_never_fires(
         "    when=cmp('nprs', '>', 10), then=[sets('session_limit', 3)]),)\n",
         encoding="utf-8",
     )
-    assert 1 == main(["verify", "--rules", str(path)])
+    assert 1 == main(["verify", "--no-episodes", "--rules", str(path)])
     assert "X.DEAD" in capsys.readouterr().out
 
 
@@ -178,7 +190,7 @@ def test_cli_verify_unknown_exits_3(
 ) -> None:
     """A solver that gives up makes the status 3 (unknown)."""
     monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
-    assert 3 == main(["verify"])
+    assert 3 == main(["verify", "--no-episodes"])
     assert "unknown" in capsys.readouterr().out
 
 

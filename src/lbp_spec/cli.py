@@ -51,6 +51,14 @@ from lbp_spec.contract import (
     schema_text,
 )
 from lbp_spec.diff import compare, diff_json, diff_text
+from lbp_spec.episodes.properties import CATALOGUE as EPISODE_CATALOGUE
+from lbp_spec.episodes.report import episodes_json, render_episodes_text
+from lbp_spec.episodes.verify import (
+    DEFAULT_BOUND_WEEKS,
+    EpisodeResult,
+    verify_episodes,
+)
+from lbp_spec.episodes.verify import exit_status as episode_status
 from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
@@ -338,41 +346,70 @@ def _rules(path: str) -> RuleSet:
 def _run_verify(args: argparse.Namespace) -> ExitCode:
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.episode_bound < 1:
+        raise UsageError("--episode-bound must be at least 1 week")
     if args.literal:
         return _run_verify_literal(args)
     names = args.property or None
+    episode_names: list[str] | None = None
     if names is not None:
-        known = {p.name for p in CATALOGUE}
+        episode_known = {p.name for p in EPISODE_CATALOGUE}
+        known = {p.name for p in CATALOGUE} | episode_known
         unknown = [n for n in names if n not in known]
         if unknown:
             raise UsageError(f"no property {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        episode_names = [n for n in names if n in episode_known]
+        names = [n for n in names if n not in episode_known]
     err = sys.stderr
     progress = err.isatty() and not args.json
 
-    def on_result(result: PropertyResult) -> None:
+    def on_result(result: PropertyResult | EpisodeResult) -> None:
         if progress:
             err.write(f"\r\033[K{result.name}: {result.status.value}")
             err.flush()
 
     ruleset = _rules(args.rules)
-    report = verify(
-        ruleset, properties=names, timeout_ms=int(args.timeout * 1000), on_result=on_result
-    )
+    timeout_ms = int(args.timeout * 1000)
+    report = None
+    if names is None or names:
+        report = verify(ruleset, properties=names, timeout_ms=timeout_ms, on_result=on_result)
+    health = None if args.property else check_health(ruleset, timeout_ms=timeout_ms)
+    episodes = None
+    if not args.no_episodes and (args.property is None or episode_names):
+        episodes = verify_episodes(
+            ruleset,
+            bound_weeks=args.episode_bound,
+            timeout_ms=timeout_ms,
+            properties=episode_names or None,
+            on_result=on_result,
+        )
     if progress:
         err.write("\r\033[K")
         err.flush()
-    health = None if names else check_health(ruleset, timeout_ms=int(args.timeout * 1000))
+    statuses: list[ExitCode] = []
     if args.json:
-        data = report_json(report)
+        data: dict[str, object] = report_json(report) if report is not None else {}
         if health is not None:
             data["health"] = health_json(health)
+        if episodes is not None:
+            data["episodes"] = episodes_json(episodes)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(report_text(report, ruleset))
+        parts = []
+        if report is not None:
+            parts.append(report_text(report, ruleset))
         if health is not None:
-            sys.stdout.write("\n" + render_health_text(health))
-    status = _verify_status(report)
-    return status if health is None else max(status, _health_status(health), key=_severity)
+            parts.append(render_health_text(health))
+        if episodes is not None:
+            parts.append(render_episodes_text(episodes))
+        sys.stdout.write("\n".join(parts))
+    if report is not None:
+        statuses.append(_verify_status(report))
+    if health is not None:
+        statuses.append(_health_status(health))
+    if episodes is not None:
+        statuses.append(ExitCode(episode_status(episodes)))
+    return max(statuses, key=_severity)
 
 
 def _severity(code: ExitCode) -> int:
@@ -399,6 +436,20 @@ def _health_status(health: HealthReport) -> ExitCode:
 
 
 def _configure_verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--episode-bound",
+        type=int,
+        default=DEFAULT_BOUND_WEEKS,
+        metavar="WEEKS",
+        help="the horizon of the episode (care pathway) proofs, in weeks "
+        f"(default {DEFAULT_BOUND_WEEKS}); a property that needs a later week is 'unknown'",
+    )
+    parser.add_argument(
+        "--no-episodes",
+        action="store_true",
+        help="leave out the episode proofs (the single-consultation catalogue and the rule "
+        "health alone take about two seconds)",
+    )
     parser.add_argument(
         "--rules",
         default=BUILTIN,
@@ -449,7 +500,9 @@ VERIFY: Final = Command(
         "and their quotes, and the resolution that decides it; status 1 while collisions "
         "exist (so 1 on the built-in guideline). Without --property, the rule health follows: "
         "every rule fires (with a witness), redundant rules, and unreachable advice values "
-        "with the reason; a rule that never fires fails the check. "
+        "with the reason; a rule that never fires fails the check. Then the episode "
+        "properties: whole care pathways over time (bounded to --episode-bound weeks), "
+        "each proven or refuted with a readable timeline, and the timing findings. "
         f"Properties: {', '.join(p.name for p in CATALOGUE)}."
     ),
     examples=(

@@ -1,0 +1,182 @@
+"""Benchmark: how long the bounded episode proofs take, and how that grows with the bound.
+
+Prints figures; asserts nothing about speed (but stops when a requirement is not
+proven at a bound that decides it, since a timing of failing proofs measures
+something else). Run it on a quiet machine::
+
+    .venv/bin/python benchmarks/bench_episodes.py            # 8, 16, 32 weeks; 3 runs each
+    .venv/bin/python benchmarks/bench_episodes.py --quick    # 8, 16, 32 weeks; one run (CI)
+
+Figures printed:
+
+* per bound: the consultations unrolled, the time to build the model (one
+  encoding per consultation and the pathway), the total of
+  :func:`lbp_spec.episodes.verify.verify_episodes`, the part of it inside Z3's
+  ``check`` (Solver and Optimize), and the growth against the 8-week bound next
+  to the growth of the number of consultations;
+* the slowest properties at each bound;
+* the simulator: episodes per second on the executable side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import z3
+
+from lbp_spec import GUIDELINE, Case
+from lbp_spec.episodes import Change, simulate
+from lbp_spec.episodes.model import EpisodeModel
+from lbp_spec.episodes.verify import EpisodeReport, verify_episodes
+from lbp_spec.verify import Status
+from lbp_spec.vocabulary import FactorLevel, Improvement, PrognosticFactor
+
+
+class _SolverClock:
+    """Adds up the time spent inside Z3's ``check`` (Solver and Optimize) while active."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        originals = {cls: cls.check for cls in (z3.Solver, z3.Optimize)}
+
+        def timed(original: Callable[..., Any]) -> Callable[..., Any]:
+            def check(solver: Any, *args: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return original(solver, *args)
+                finally:
+                    self.seconds += time.perf_counter() - start
+
+            return check
+
+        for cls, original in originals.items():
+            cls.check = timed(original)
+        try:
+            yield
+        finally:
+            for cls, original in originals.items():
+                cls.check = original
+
+
+def _decided(report: EpisodeReport) -> None:
+    """Stop when a property the bound decides is not answered as expected."""
+    wrong = [
+        f"{r.name}: {r.status.value}"
+        for r in report.results
+        if r.property.horizon_weeks <= report.bound_weeks and not r.passed
+    ]
+    if wrong:
+        raise SystemExit(f"bound {report.bound_weeks}: not every property answered: {wrong}")
+
+
+def _bounds(bounds: Sequence[int], repeat: int) -> None:
+    print(f"\nverify_episodes() by bound (median of {repeat})")
+    print(
+        f"  {'bound':>6} {'visits':>6} {'build':>8} {'verify':>8} {'z3 check':>9} "
+        f"{'growth':>7} {'visits gr.':>10}  answers"
+    )
+    base: tuple[float, int] | None = None
+    for bound in bounds:
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            EpisodeModel(GUIDELINE, bound_weeks=bound).constraints()
+            build = time.perf_counter() - start
+            clock = _SolverClock()
+            with clock.active():
+                report = verify_episodes(bound_weeks=bound)
+            _decided(report)
+            samples.append((report.seconds, build, clock.seconds, report))
+        samples.sort(key=lambda sample: sample[0])
+        total, build, solving, report = samples[len(samples) // 2]
+        if base is None:
+            base = (total, report.consultations)
+        answers = ", ".join(f"{report.count(s)} {s.value}" for s in Status if report.count(s))
+        print(
+            f"  {bound:>4} w {report.consultations:>6} {build:>7.2f}s {total:>7.2f}s "
+            f"{solving:>8.2f}s {total / base[0]:>7.1f} {report.consultations / base[1]:>10.1f}"
+            f"  {answers}"
+        )
+        slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
+        print("         slowest: " + ", ".join(f"{r.name} {r.seconds:.2f}s" for r in slowest))
+    print(
+        "  visits: consultations unrolled (the most an episode can have up to the bound); "
+        "build: the\n  encodings and the pathway constraints; verify: wall time of "
+        "verify_episodes (build included);\n  z3 check: inside Solver/Optimize.check; growth: "
+        "verify / verify at the first bound, next to\n  the growth of the consultations. "
+        "At 8 weeks the properties that need week 12 are 'unknown'."
+    )
+
+
+def _simulator(count: int) -> None:
+    rng = random.Random(2021)
+    starts = [
+        Case(lrs=rng.random() < 0.5, prognostic_factors=factors)
+        for factors in (
+            {},
+            {PrognosticFactor.LEG_PAIN: FactorLevel.NON_DOMINANT},
+            {PrognosticFactor.FEAR_OF_MOVEMENT: FactorLevel.DOMINANT},
+        )
+        for _ in range(count // 3)
+    ]
+    changes = [
+        Change(
+            after_days=rng.choice([2, 3, 4, 7, 14]),
+            findings={
+                "improvement": rng.choice(list(Improvement)),
+                "reevaluation_new_insights": rng.random() < 0.5,
+                "adjustment_expected_to_suffice": rng.random() < 0.5,
+            },
+        )
+        for _ in range(40)
+    ]
+    start = time.perf_counter()
+    visits = sum(len(simulate(case, changes).visits) for case in starts)
+    seconds = time.perf_counter() - start
+    print(f"\nsimulator: {len(starts)} episodes up to 16 weeks, {visits} consultations")
+    print(
+        f"  {seconds:.2f} s: {len(starts) / seconds:,.0f} episodes/s, "
+        f"{visits / seconds:,.0f} consultations/s"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run per bound (CI)")
+    parser.add_argument(
+        "--bounds",
+        type=lambda s: [int(b) for b in s.split(",")],
+        default=[8, 16, 32],
+        help="bounds in weeks, comma-separated (default 8,16,32)",
+    )
+    args = parser.parse_args(argv)
+    repeat = 1 if args.quick else 3
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
+    _bounds(args.bounds, repeat)
+    _simulator(300 if args.quick else 3000)
+    return 0
+
+
+def _load() -> str:
+    """The 1-minute load average, where the system tells it (timings suffer under load)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # pragma: no cover - not on every system
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

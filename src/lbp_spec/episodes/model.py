@@ -1,0 +1,494 @@
+"""The bounded episode model in Z3: one encoding per consultation, and the pathway.
+
+Consultation ``k`` of an episode is one :class:`~lbp_spec.symbolic.Encoding`
+of the rule set, with its own case variables (prefix ``c{k}.``); the advice at
+each consultation is therefore the rules' own. Between consecutive
+consultations, :meth:`EpisodeModel.constraints` states the pathway of
+:mod:`lbp_spec.episodes.pathway` in Z3: which consultations take place
+(``on``), on which day, what stays the same, and what the advice requires of
+the next one. The model is unrolled to the most consultations an episode can
+have up to the bound (:func:`~lbp_spec.episodes.pathway.max_consultations`), so
+a proof covers *every* episode up to the bound, not a prefix of some.
+
+:meth:`EpisodeModel.back` turns a Z3 model into a concrete
+:class:`~lbp_spec.episodes.pathway.Episode` (the advice from the evaluator),
+and :meth:`EpisodeModel.advices` reads the advice the encodings assign, so that
+the two can be compared; :meth:`EpisodeModel.episode_is` does the converse and
+fixes the model to a concrete episode.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import z3
+
+from lbp_spec.advice import Advice, Window
+from lbp_spec.episodes.pathway import (
+    DAYS_PER_WEEK,
+    PATHWAY,
+    Episode,
+    Pathway,
+    Visit,
+    horizon_day,
+    max_consultations,
+)
+from lbp_spec.evaluator import evaluate
+from lbp_spec.logic import VARIABLES, VariableKind
+from lbp_spec.ruleset import RuleSet
+from lbp_spec.symbolic import Encoding
+from lbp_spec.vocabulary import (
+    Consultation,
+    EmergencySign,
+    EvaluationAction,
+    Improvement,
+    RedFlag,
+    Urgency,
+)
+
+__all__ = ["EpisodeModel"]
+
+Step = Callable[[int], z3.BoolRef]
+"""A condition on consultation ``k`` of the model."""
+
+_REPEAT = EvaluationAction.REPEAT_RISK_EVALUATION
+_STABLE = {"lrs": 30, "need_for_assistance": 30}
+"""Findings a readable witness keeps from one consultation to the next (soft weights)."""
+
+
+def _index(path: str, value: enum.Enum) -> int:
+    kind = VARIABLES[path].enum
+    assert kind is not None
+    return list(kind).index(value)
+
+
+class EpisodeModel:
+    """Every episode of a rule set up to a bound, as Z3 terms.
+
+    Args:
+        ruleset: The rules that give the advice at each consultation.
+        bound_weeks: The last week followed; consultations happen on days
+            ``0`` to :func:`~lbp_spec.episodes.pathway.horizon_day`.
+        pathway: The pathway between consultations.
+
+    Attributes:
+        size: The number of consultations unrolled.
+        steps: One encoding per consultation.
+        on: Whether consultation ``k`` takes place.
+        day: Its day since the start of treatment.
+
+    """
+
+    def __init__(self, ruleset: RuleSet, *, bound_weeks: int, pathway: Pathway = PATHWAY) -> None:
+        self.ruleset = ruleset
+        self.bound_weeks = bound_weeks
+        self.pathway = pathway
+        self.rechecks: tuple[Window, ...] = tuple(
+            w  # type: ignore[misc]
+            for w in ruleset.domain("recheck_after_days")
+        )
+        self.windows: tuple[Window, ...] = tuple(
+            w  # type: ignore[misc]
+            for w in ruleset.domain("reevaluation_after_weeks")
+        )
+        self.size = max_consultations(bound_weeks, pathway, self.rechecks)
+        self.horizon = horizon_day(bound_weeks)
+        self.steps = tuple(Encoding(ruleset, prefix=f"c{k}.") for k in range(self.size))
+        self.on = tuple(z3.Bool(f"c{k}.on") for k in range(self.size))
+        self.day = tuple(z3.Int(f"c{k}.day") for k in range(self.size))
+        self._constraints: list[z3.BoolRef] | None = None
+
+    # -- per consultation ---------------------------------------------------------------------
+
+    def week(self, k: int) -> Any:
+        """Whole weeks since the start at consultation ``k`` (0 at the initial one)."""
+        return z3.IntVal(0) if k == 0 else self.steps[k].value["weeks_since_start"]
+
+    def sessions(self, k: int) -> Any:
+        """Sessions held before consultation ``k`` (0 before the initial one)."""
+        return z3.IntVal(0) if k == 0 else self.steps[k].value["sessions_used"]
+
+    def referred(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` refers the patient."""
+        return self.steps[k].written("referral")
+
+    def immediate(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` refers the patient immediately."""
+        return self.steps[k].decided("referral", Urgency.IMMEDIATE)
+
+    def profile(self, k: int, n: int) -> z3.BoolRef:
+        """The profile at consultation ``k`` is ``n``."""
+        return self.steps[k].decided("profile", n)
+
+    def consults_gp(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` contacts the GP (without referring)."""
+        return self.steps[k].decided("consult_general_practitioner", True)
+
+    def repeats_evaluation(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` repeats the risk evaluation (a re-evaluation)."""
+        return self.steps[k].contains("evaluation_actions", _REPEAT)
+
+    def lrs(self, k: int) -> z3.BoolRef:
+        """The working diagnosis at consultation ``k`` is LRS."""
+        return self.steps[k].value["lrs"]
+
+    def improvement(self, k: int, value: Improvement) -> z3.BoolRef:
+        """Consultation ``k`` is a follow-up that judges the improvement ``value``."""
+        if k == 0:
+            return z3.BoolVal(False)
+        enc = self.steps[k]
+        return z3.And(
+            enc.presence["improvement"],
+            enc.value["improvement"] == _index("improvement", value),
+        )
+
+    def adequate(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` is a follow-up with an adequate decrease of complaints."""
+        return self.improvement(k, Improvement.ADEQUATE)
+
+    def answered_no(self, k: int, path: str) -> z3.BoolRef:
+        """At consultation ``k`` the yes/no question ``path`` was answered no."""
+        enc = self.steps[k]
+        return z3.And(enc.presence[path], z3.Not(enc.value[path]))
+
+    def emergency(self, k: int) -> z3.BoolRef:
+        """An emergency sign at consultation ``k`` (any listed sign, or MRC at most 3)."""
+        enc = self.steps[k]
+        signs = [enc.members["neurological_emergency_signs", s] for s in EmergencySign]
+        mrc = z3.And(
+            enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3
+        )
+        return z3.Or(*signs, mrc)
+
+    def red_flag(self, k: int) -> z3.BoolRef:
+        """A red flag at consultation ``k``."""
+        enc = self.steps[k]
+        return z3.Or(*(enc.members["red_flags", f] for f in RedFlag))
+
+    def severe_lrs(self, k: int) -> z3.BoolRef:
+        """LRS with a severe motor deficit (MRC at most 3) or severe pain (NPRS at least 8)."""
+        enc = self.steps[k]
+        mrc = z3.And(
+            enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3
+        )
+        return z3.And(enc.value["lrs"], z3.Or(mrc, enc.value["nprs"] >= 8))
+
+    def _recheck(self, k: int) -> z3.BoolRef:
+        return self.steps[k].written("recheck_after_days")
+
+    def _deadline(self, k: int, window: Window) -> z3.BoolRef:
+        """The window advised at ``k`` requires a consultation by its end."""
+        if not self.pathway.window_deadline or window.high is None:
+            return z3.BoolVal(False)
+        enc = self.steps[k]
+        release = self.adequate(k) if self.pathway.adequate_releases else z3.BoolVal(False)
+        return z3.And(
+            z3.Not(self._recheck(k)),
+            enc.decided("reevaluation_after_weeks", window),
+            self.week(k) < window.high,
+            z3.Not(release),
+        )
+
+    def required(self, k: int) -> z3.BoolRef:
+        """The advice at consultation ``k`` requires a next consultation."""
+        deadlines = [self._deadline(k, w) for w in self.windows]
+        return z3.And(
+            z3.Not(self.referred(k)), z3.Or(self._recheck(k), *deadlines, z3.BoolVal(False))
+        )
+
+    def reevaluation_ahead(self, k: int) -> z3.BoolRef:
+        """A window advised at ``k`` lies ahead, or has not yet ended."""
+        enc = self.steps[k]
+        terms = []
+        for w in self.windows:
+            ahead = self.week(k) < w.low
+            if w.high is not None:
+                ahead = z3.Or(ahead, self.week(k) < w.high)
+            terms.append(z3.And(enc.decided("reevaluation_after_weeks", w), ahead))
+        return z3.Or(*terms, z3.BoolVal(False))
+
+    def without_next_step(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` leaves the patient without a next step.
+
+        That is :attr:`~lbp_spec.episodes.pathway.NextStep.NONE`.
+        """
+        enc = self.steps[k]
+        return z3.And(
+            z3.Not(self.referred(k)),
+            z3.Not(self._recheck(k)),
+            z3.Not(self.reevaluation_ahead(k)),
+            z3.Not(self.adequate(k)),
+            enc.value["need_for_assistance"],
+        )
+
+    # -- quantifiers over the episode ------------------------------------------------------------
+
+    def every(self, condition: Step, start: int = 0) -> z3.BoolRef:
+        """``condition`` holds at every consultation from ``start`` that takes place."""
+        return z3.And(
+            *(z3.Implies(self.on[k], condition(k)) for k in range(start, self.size)),
+            z3.BoolVal(True),
+        )
+
+    def some(self, condition: Step, start: int = 0) -> z3.BoolRef:
+        """``condition`` holds at some consultation from ``start`` that takes place."""
+        return z3.Or(
+            *(z3.And(self.on[k], condition(k)) for k in range(start, self.size)),
+            z3.BoolVal(False),
+        )
+
+    def minimal(self) -> z3.BoolRef:
+        """Only the consultations the advice requires, one session each."""
+        return z3.And(
+            *(
+                z3.Implies(
+                    self.on[k],
+                    z3.And(self.required(k - 1), self.steps[k].value["sessions_used"] == k),
+                )
+                for k in range(1, self.size)
+            ),
+            z3.BoolVal(True),
+        )
+
+    # -- the pathway ----------------------------------------------------------------------------
+
+    def constraints(self) -> list[z3.BoolRef]:
+        """What an episode is: valid cases, linked by the pathway (built once)."""
+        if self._constraints is None:
+            self._constraints = self._build()
+        return self._constraints
+
+    def _build(self) -> list[z3.BoolRef]:
+        out: list[z3.BoolRef] = [self.on[0], self.day[0] == 0]
+        for k in range(self.size):
+            out.extend(self._at(k))
+            if k > 0:
+                out.append(self._must_follow(k))
+        return out
+
+    def _at(self, k: int) -> list[z3.BoolRef]:
+        """The constraints of consultation ``k``: a valid case, linked to ``k - 1``."""
+        enc = self.steps[k]
+        kind = Consultation.INITIAL if k == 0 else Consultation.FOLLOW_UP
+        out = [enc.valid(), enc.value["consultation"] == _index("consultation", kind)]
+        if k > 0:
+            week = enc.value["weeks_since_start"]
+            out.append(DAYS_PER_WEEK * week <= self.day[k])
+            out.append(self.day[k] <= DAYS_PER_WEEK * week + DAYS_PER_WEEK - 1)
+            out.append(z3.Implies(self.on[k], z3.And(*self._step(k))))
+        if self.pathway.answers_when_due:
+            out.append(
+                z3.Implies(
+                    z3.And(self.on[k], enc.contains("evaluation_actions", _REPEAT)),
+                    z3.And(
+                        enc.presence["reevaluation_new_insights"],
+                        enc.presence["adjustment_expected_to_suffice"],
+                    ),
+                )
+            )
+        return out
+
+    def constraints_upto(self, n: int) -> list[z3.BoolRef]:
+        """The constraints of episodes with at most ``n`` consultations (a smaller problem).
+
+        Equivalent to :meth:`constraints` with ``on[k]`` false from ``k = n``.
+        """
+        if n >= self.size:
+            return self.constraints()
+        out: list[z3.BoolRef] = [self.on[0], self.day[0] == 0]
+        for k in range(n):
+            out.extend(self._at(k))
+            if k > 0:
+                out.append(self._must_follow(k))
+        out.append(self._must_follow(n))
+        out.extend(z3.Not(self.on[k]) for k in range(n, self.size))
+        return out
+
+    def _step(self, k: int) -> list[z3.BoolRef]:
+        """What holds of consultation ``k`` (when it takes place) given consultation ``k - 1``."""
+        p = k - 1
+        enc, prev = self.steps[k], self.steps[p]
+        out: list[z3.BoolRef] = [
+            self.on[p],
+            z3.Not(self.referred(p)),
+            self.day[k] <= self.horizon,
+            enc.value["sessions_used"] >= self.sessions(p) + 1,
+            enc.value["sessions_used"] <= self.day[k],
+        ]
+        for name in self.pathway.identity:
+            out.extend(_same_variable(enc, prev, name))
+        for w in self.rechecks:
+            assert w.high is not None
+            due = prev.decided("recheck_after_days", w)
+            out.append(
+                z3.Implies(
+                    due,
+                    z3.And(self.day[k] >= self.day[p] + w.low, self.day[k] <= self.day[p] + w.high),
+                )
+            )
+        out.append(
+            z3.Implies(
+                z3.Not(self._recheck(p)),
+                self.day[k] >= self.day[p] + self.pathway.follow_up_gap_days,
+            )
+        )
+        for w in self.windows:
+            if w.high is not None:
+                out.append(z3.Implies(self._deadline(p, w), self.week(k) <= w.high))
+        if self.pathway.reassess_at_reevaluation_only:
+            due = [
+                z3.And(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
+                for w in self.windows
+            ]
+            allowed = z3.Or(
+                z3.Not(prev.written("reevaluation_after_weeks")),
+                z3.And(self.improvement(k, Improvement.INADEQUATE), z3.Or(*due, z3.BoolVal(False))),
+            )
+            out.append(z3.Or(allowed, z3.And(*_same_variable(enc, prev, "prognostic_factors"))))
+        return out
+
+    def _must_follow(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` takes place when ``k - 1`` requires it within the bound."""
+        p = k - 1
+        prev = self.steps[p]
+        due: list[z3.BoolRef] = []
+        for w in self.rechecks:
+            assert w.high is not None
+            due.append(
+                z3.And(prev.decided("recheck_after_days", w), self.day[p] + w.high <= self.horizon)
+            )
+        for w in self.windows:
+            if w.high is not None and horizon_day(w.high) <= self.horizon:
+                due.append(self._deadline(p, w))
+        condition = z3.And(self.on[p], z3.Not(self.referred(p)), z3.Or(*due, z3.BoolVal(False)))
+        return z3.Implies(condition, self.on[k])
+
+    # -- concrete and symbolic -------------------------------------------------------------------
+
+    def count(self, model: z3.ModelRef) -> int:
+        """How many consultations take place in ``model``."""
+        return sum(1 for on in self.on if z3.is_true(model.eval(on, model_completion=True)))
+
+    def back(self, model: z3.ModelRef) -> Episode:
+        """The concrete episode of ``model``, with the evaluator's advice at each consultation."""
+        visits = []
+        for k in range(self.count(model)):
+            case = self.steps[k].back(model)
+            day = model.eval(self.day[k], model_completion=True).as_long()
+            visits.append(Visit(day, case, evaluate(case, self.ruleset)))
+        return Episode(tuple(visits), self.bound_weeks, self.pathway)
+
+    def advices(self, model: z3.ModelRef) -> list[Advice]:
+        """The advice the encodings assign to each consultation of ``model``."""
+        return [self.steps[k].advice(model) for k in range(self.count(model))]
+
+    def episode_is(self, episode: Episode) -> z3.BoolRef:
+        """The constraint that fixes the model to ``episode`` (days and cases).
+
+        Raises:
+            ValueError: The episode has more consultations than the model unrolls.
+
+        """
+        n = len(episode.visits)
+        if n > self.size:
+            raise ValueError(f"{n} consultations; the model unrolls {self.size}")
+        terms = [z3.Not(self.on[n])] if n < self.size else []
+        for k, visit in enumerate(episode.visits):
+            terms.extend((self.on[k], self.day[k] == visit.day, self.steps[k].case_is(visit.case)))
+        return z3.And(*terms)
+
+    def calm(self) -> z3.BoolRef:
+        """No reason to refer arises, and the diagnosis and the need for assistance stay.
+
+        A refuting episode that meets this reads best: a witness is first looked
+        for among such episodes (see :mod:`lbp_spec.episodes.verify`).
+        """
+        terms = []
+        for k in range(self.size):
+            enc = self.steps[k]
+            doubt = z3.And(
+                enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]
+            )
+            quiet = [z3.Not(t) for t in (self.red_flag(k), self.emergency(k), self.severe_lrs(k))]
+            if k > 0:
+                prev = self.steps[k - 1]
+                quiet.extend(enc.value[p] == prev.value[p] for p in _STABLE)
+            terms.append(z3.Implies(self.on[k], z3.And(*quiet, z3.Not(doubt))))
+        return z3.And(*terms)
+
+    def plain(self, n: int | None = None) -> list[tuple[z3.BoolRef, int]]:
+        """Soft terms (with weights) for a readable witness of at most ``n`` consultations.
+
+        In order of weight: no reason to refer that the property does not need
+        (a red flag, an emergency sign, severe LRS, doubt about the medication);
+        the working diagnosis and the need for assistance kept from one
+        consultation to the next; few consultations; a plain patient at the
+        first; at each later one the same findings as at the one before, each
+        as early as the pathway allows, with no sessions besides the
+        consultations and the re-evaluation questions answered only when due.
+        """
+        n = self.size if n is None else min(n, self.size)
+        soft: list[tuple[z3.BoolRef, int]] = [(z3.Not(on), 2) for on in self.on[1:n]]
+        soft.extend((t, 1) for t in self.steps[0].plain())
+        for k in range(n):
+            enc = self.steps[k]
+            doubt = z3.And(
+                enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]
+            )
+            calm = (self.red_flag(k), self.emergency(k), self.severe_lrs(k), doubt)
+            soft.extend((z3.Not(t), 50) for t in calm)
+        for k in range(1, n):
+            enc, prev = self.steps[k], self.steps[k - 1]
+            for path in VARIABLES:
+                if path in ("consultation", "weeks_since_start", "sessions_used"):
+                    continue
+                weight = _STABLE.get(path, 1)
+                same = _same_variable(enc, prev, path)
+                soft.extend((z3.Implies(self.on[k], t), weight) for t in same)
+            for path in ("reevaluation_new_insights", "adjustment_expected_to_suffice"):
+                soft.append((z3.Not(enc.presence[path]), 1))
+            soft.append((z3.Implies(self.on[k], enc.value["sessions_used"] == k), 1))
+            gap = self.pathway.follow_up_gap_days
+            soft.append((self.day[k] <= self.day[k - 1] + gap, 1))
+        return soft
+
+    def minimal_model(
+        self, terms: Sequence[z3.BoolRef], timeout_ms: int, found: z3.ModelRef
+    ) -> z3.ModelRef | None:
+        """A readable episode that meets ``terms``, no longer than the one ``found`` has.
+
+        Args:
+            terms: What the episode must meet besides being one (premise, broken claim).
+            timeout_ms: Optimiser time limit.
+            found: A model that meets them; its length bounds the search.
+
+        Returns:
+            The model, or ``None`` when the optimiser gives up (keep ``found``).
+
+        """
+        n = self.count(found)
+        opt = z3.Optimize()
+        opt.set(timeout=timeout_ms)
+        opt.add(*self.constraints_upto(n), *terms)
+        for term, weight in self.plain(n):
+            opt.add_soft(term, weight)
+        if opt.check() != z3.sat:
+            return None
+        return opt.model()
+
+
+def _same_variable(a: Encoding, b: Encoding, path: str) -> list[z3.BoolRef]:
+    """Terms saying that case variable ``path`` has the same value in ``a`` and ``b``."""
+    var = VARIABLES[path]
+    if var.kind is VariableKind.SET:
+        return [a.members[path, m] == b.members[path, m] for m in var.enum or ()]
+    if var.kind is VariableKind.FACTORS:
+        return [a.factors[f] == b.factors[f] for f in a.factors]
+    out = []
+    if path in a.presence:
+        out.append(a.presence[path] == b.presence[path])
+    if path in a.value:
+        out.append(a.value[path] == b.value[path])
+    return out
