@@ -21,52 +21,22 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import z3
 
+from _timing import SolverClock
 from lbp_spec import GUIDELINE, Case
 from lbp_spec.episodes import Change, simulate
 from lbp_spec.episodes.model import EpisodeModel
 from lbp_spec.episodes.verify import EpisodeReport, verify_episodes
 from lbp_spec.verify import Status
 from lbp_spec.vocabulary import FactorLevel, Improvement, PrognosticFactor
-
-
-class _SolverClock:
-    """Adds up the time spent inside Z3's ``check`` (Solver and Optimize) while active."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[None]:
-        originals = {cls: cls.check for cls in (z3.Solver, z3.Optimize)}
-
-        def timed(original: Callable[..., Any]) -> Callable[..., Any]:
-            def check(solver: Any, *args: Any) -> Any:
-                start = time.perf_counter()
-                try:
-                    return original(solver, *args)
-                finally:
-                    self.seconds += time.perf_counter() - start
-
-            return check
-
-        for cls, original in originals.items():
-            cls.check = timed(original)
-        try:
-            yield
-        finally:
-            for cls, original in originals.items():
-                cls.check = original
 
 
 def _decided(report: EpisodeReport) -> None:
@@ -93,7 +63,7 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
             start = time.perf_counter()
             EpisodeModel(GUIDELINE, bound_weeks=bound).constraints()
             build = time.perf_counter() - start
-            clock = _SolverClock()
+            clock = SolverClock()
             with clock.active():
                 report = verify_episodes(bound_weeks=bound)
             _decided(report)

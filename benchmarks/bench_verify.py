@@ -24,7 +24,6 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import shutil
@@ -32,12 +31,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import z3
 
+from _timing import SolverClock
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.scaling import scale
@@ -65,35 +64,6 @@ def _wall(command: Sequence[str], runs: int) -> list[float]:
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} exited with {done.returncode}")
     return times
-
-
-class _SolverClock:
-    """Adds up the time spent inside Z3's ``check`` (Solver and Optimize) while active."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[None]:
-        originals = {cls: cls.check for cls in (z3.Solver, z3.Optimize)}
-
-        def timed(original: Callable[..., Any]) -> Callable[..., Any]:
-            def check(solver: Any, *args: Any) -> Any:
-                start = time.perf_counter()
-                try:
-                    return original(solver, *args)
-                finally:
-                    self.seconds += time.perf_counter() - start
-
-            return check
-
-        for cls, original in originals.items():
-            cls.check = timed(original)
-        try:
-            yield
-        finally:
-            for cls, original in originals.items():
-                cls.check = original
 
 
 def _requirements_hold(report: Report) -> None:
@@ -148,7 +118,7 @@ def _scaled(factors: Sequence[int], repeat: int) -> None:
             start = time.perf_counter()
             ruleset = scale(GUIDELINE, k)
             build = time.perf_counter() - start
-            clock = _SolverClock()
+            clock = SolverClock()
             cpu = time.process_time()
             with clock.active():
                 report = verify(ruleset)
