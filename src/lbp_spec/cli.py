@@ -64,6 +64,7 @@ from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
 from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
 from lbp_spec.health import HealthReport, Verdict, check_health, health_json, render_health_text
+from lbp_spec.limits import seconds_to_ms
 from lbp_spec.loading import BUILTIN, load_ruleset
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import report_json, report_text
@@ -327,12 +328,24 @@ def _literal_status(report: LiteralReport) -> ExitCode:
 def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
     if args.property:
         raise UsageError("--literal checks the collisions and gaps, not --property")
-    report = analyse(_rules(args.rules), timeout_ms=int(args.timeout * 1000))
+    report = analyse(_rules(args.rules), timeout_ms=args.timeout)
     if args.json:
         sys.stdout.write(json.dumps(literal_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(literal_text(report))
     return _literal_status(report)
+
+
+def _timeout(text: str) -> int:
+    """A ``--timeout`` in seconds, as the solver's milliseconds (never 0, which is no limit)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    try:
+        return seconds_to_ms(seconds, "the time limit")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _rules(path: str) -> RuleSet:
@@ -344,8 +357,6 @@ def _rules(path: str) -> RuleSet:
 
 
 def _run_verify(args: argparse.Namespace) -> ExitCode:
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     if args.episode_bound < 1:
         raise UsageError("--episode-bound must be at least 1 week")
     if args.literal:
@@ -369,7 +380,7 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
             err.flush()
 
     ruleset = _rules(args.rules)
-    timeout_ms = int(args.timeout * 1000)
+    timeout_ms: int = args.timeout
     report = None
     if names is None or names:
         report = verify(ruleset, properties=names, timeout_ms=timeout_ms, on_result=on_result)
@@ -476,11 +487,11 @@ def _configure_verify(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_MS / 1000,
+        type=_timeout,
+        default=DEFAULT_TIMEOUT_MS,
         metavar="SECONDS",
-        help=f"solver time limit per check; a timeout is 'unknown', never 'proven' "
-        f"(default {DEFAULT_TIMEOUT_MS / 1000:g})",
+        help=f"solver time limit per check, at least 0.001; a timeout is 'unknown', never "
+        f"'proven' (default {DEFAULT_TIMEOUT_MS / 1000:g})",
     )
 
 
@@ -521,10 +532,8 @@ VERIFY: Final = Command(
 
 
 def _run_diff(args: argparse.Namespace) -> ExitCode:
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     old, new = _rules(args.old), _rules(args.new)
-    report = compare(old, new, timeout_ms=int(args.timeout * 1000))
+    report = compare(old, new, timeout_ms=args.timeout)
     if args.json:
         sys.stdout.write(json.dumps(diff_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -540,10 +549,11 @@ def _configure_diff(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="write the diff as JSON")
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_MS / 1000,
+        type=_timeout,
+        default=DEFAULT_TIMEOUT_MS,
         metavar="SECONDS",
-        help="solver time limit per check; an undecided field is 'unknown'",
+        help=f"solver time limit per check, at least 0.001; an undecided field is 'unknown' "
+        f"(default {DEFAULT_TIMEOUT_MS / 1000:g})",
     )
 
 

@@ -28,6 +28,7 @@ import z3
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.evaluator import evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import VARIABLES
 from lbp_spec.properties import effective_rules
 from lbp_spec.rule import SLOTS, SlotKind
@@ -284,7 +285,11 @@ def compare(old: RuleSet, new: RuleSet, *, timeout_ms: int = DEFAULT_TIMEOUT_MS)
 
     Returns:
         The report; ``report.equivalent`` when no valid case is advised differently.
+
+    Raises:
+        ValueError: A time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     start = time.perf_counter()
     enc_old = Encoding(old)
     enc_new = Encoding(new, share=enc_old)

@@ -53,6 +53,7 @@ from lbp_spec.case import Case
 from lbp_spec.contract import CONTRACT_VERSION, advice_to_json, case_to_json
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.report import case_findings
 from lbp_spec.rule import SLOTS, Resolution, Rule, SlotKind, intervention_slot
 from lbp_spec.rules import GUIDELINE
@@ -662,7 +663,11 @@ def analyse(
         The report: collisions and gaps of the literal reading, each with a
         replayed minimal witness; per slot, whether a collision remains with the
         resolutions; and each resolution with the collisions it decides.
+
+    Raises:
+        ValueError: A time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     start = time.perf_counter()
     literal = _Side(ruleset.literal(), timeout_ms)
     resolved = _Side(ruleset, timeout_ms)

@@ -62,6 +62,7 @@ from lbp_spec.case import Case
 from lbp_spec.contract import CONTRACT_VERSION, advice_to_json, case_to_json
 from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.report import case_findings
 from lbp_spec.rule import SLOTS, Rule, SlotKind
 from lbp_spec.rules import GUIDELINE
@@ -950,7 +951,11 @@ def check_health(
 
     Returns:
         The report: one record per rule and one per advice value.
+
+    Raises:
+        ValueError: A time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     start = time.perf_counter()
     timings: list[tuple[str, float]] = []
 

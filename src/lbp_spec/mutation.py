@@ -56,6 +56,7 @@ from lbp_spec.case import Case
 from lbp_spec.contract import advice_from_json, advice_to_json, case_from_json, case_to_json
 from lbp_spec.errors import RuleSetError
 from lbp_spec.evaluator import _COMPILED, _build, evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import All, AnyOf, Cmp, Const, Expr, Named, Not, VariableKind
 from lbp_spec.rule import SLOTS, Effect, Resolution, Rule, SlotKind
 from lbp_spec.rules import GUIDELINE
@@ -618,7 +619,11 @@ def seed_vectors(
 
     Returns:
         The vectors; a case already taken under an earlier name is skipped.
+
+    Raises:
+        ValueError: A time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     enc = Encoding(ruleset)
     valid = enc.valid()
     seen: set[str] = set()
@@ -1088,8 +1093,10 @@ def run(
         The report.
 
     Raises:
-        ValueError: ``tests`` given for a rule set other than the built-in guideline.
+        ValueError: ``tests`` given for a rule set other than the built-in guideline,
+            or a time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     if tests and ruleset is not GUIDELINE:
         raise ValueError("the hand-written tests can only be run against the built-in guideline")
     start = time.perf_counter()

@@ -33,6 +33,7 @@ from lbp_spec.advice import (
     TraceEntry,
 )
 from lbp_spec.case import Case, NeurologicalExam, Sbst
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import (
     VARIABLES,
     AdviceIs,
@@ -434,7 +435,7 @@ class Encoding:
             optimiser gives up (callers then keep a model they already have).
         """
         opt = z3.Optimize()
-        opt.set(timeout=timeout_ms)
+        opt.set(timeout=check_timeout_ms(timeout_ms))
         opt.add(*constraints)
         for enc in (self, *also):
             for term in enc.plain():

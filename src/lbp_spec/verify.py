@@ -27,6 +27,7 @@ from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.properties import CATALOGUE, Property, by_name
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
@@ -245,7 +246,9 @@ def verify(
 
     Raises:
         KeyError: An unknown property name.
+        ValueError: A time limit below 1 ms or not a whole number of milliseconds.
     """
+    check_timeout_ms(timeout_ms)
     start = time.perf_counter()
     chosen: Sequence[Property] = (
         CATALOGUE if properties is None else [by_name(n) for n in properties]

@@ -36,6 +36,7 @@ from lbp_spec.episodes.pathway import (
     max_consultations,
 )
 from lbp_spec.evaluator import evaluate
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import VARIABLES, VariableKind
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
@@ -470,7 +471,7 @@ class EpisodeModel:
         """
         n = self.count(found)
         opt = z3.Optimize()
-        opt.set(timeout=timeout_ms)
+        opt.set(timeout=check_timeout_ms(timeout_ms))
         opt.add(*self.constraints_upto(n), *terms)
         for term, weight in self.plain(n):
             opt.add_soft(term, weight)

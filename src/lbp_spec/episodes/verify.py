@@ -34,6 +34,7 @@ from lbp_spec.episodes.model import EpisodeModel
 from lbp_spec.episodes.pathway import PATHWAY, Episode, Pathway, problems
 from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, Violation, by_name
 from lbp_spec.errors import InvalidCaseError
+from lbp_spec.limits import check_timeout_ms
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import UntranslatableError
@@ -284,9 +285,11 @@ def verify_episodes(
 
     Raises:
         KeyError: An unknown property name.
-        ValueError: A bound below one week.
+        ValueError: A bound below one week, or a time limit below 1 ms or not a
+            whole number of milliseconds.
 
     """
+    check_timeout_ms(timeout_ms)
     if bound_weeks < 1:
         raise ValueError("the bound must be at least one week")
     start = time.perf_counter()
