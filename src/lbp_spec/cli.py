@@ -64,6 +64,7 @@ from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
 from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
 from lbp_spec.health import HealthReport, Verdict, check_health, health_json, render_health_text
+from lbp_spec.interrupt import interruptible
 from lbp_spec.limits import seconds_to_ms
 from lbp_spec.loading import BUILTIN, load_ruleset
 from lbp_spec.properties import CATALOGUE
@@ -336,6 +337,16 @@ def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
     return _literal_status(report)
 
 
+def _stoppable(run: Callable[[argparse.Namespace], ExitCode]) -> Callable[..., ExitCode]:
+    """``run``, stopped by Ctrl-C even inside a solver check (Z3 would answer unknown)."""
+
+    def stoppable(args: argparse.Namespace) -> ExitCode:
+        with interruptible():
+            return run(args)
+
+    return stoppable
+
+
 def _timeout(text: str) -> int:
     """A ``--timeout`` in seconds, as the solver's milliseconds (never 0, which is no limit)."""
     try:
@@ -524,7 +535,7 @@ VERIFY: Final = Command(
         ("lbp-spec verify --literal", "the literal reading's collisions, for the committee"),
     ),
     configure=_configure_verify,
-    run=_run_verify,
+    run=_stoppable(_run_verify),
 )
 
 
@@ -575,7 +586,7 @@ DIFF: Final = Command(
         ("lbp-spec diff builtin my_rules.py --json > diff.json", "the same, as JSON"),
     ),
     configure=_configure_diff,
-    run=_run_diff,
+    run=_stoppable(_run_diff),
 )
 
 
