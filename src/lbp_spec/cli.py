@@ -334,6 +334,7 @@ def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
         sys.stdout.write(json.dumps(literal_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(literal_text(report))
+        sys.stdout.write(_verdict([("literal reading", _literal_status(report))], literal=True))
     return _literal_status(report)
 
 
@@ -408,7 +409,13 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
     if progress:
         err.write("\r\033[K")
         err.flush()
-    statuses: list[ExitCode] = []
+    sections: list[tuple[str, ExitCode]] = []
+    if report is not None:
+        sections.append(("properties", _verify_status(report)))
+    if health is not None:
+        sections.append(("rule health", _health_status(health)))
+    if episodes is not None:
+        sections.append(("episodes", ExitCode(episode_status(episodes))))
     if args.json:
         data: dict[str, object] = report_json(report) if report is not None else {}
         if health is not None:
@@ -425,13 +432,41 @@ def _run_verify(args: argparse.Namespace) -> ExitCode:
         if episodes is not None:
             parts.append(render_episodes_text(episodes))
         sys.stdout.write("\n".join(parts))
-    if report is not None:
-        statuses.append(_verify_status(report))
-    if health is not None:
-        statuses.append(_health_status(health))
-    if episodes is not None:
-        statuses.append(ExitCode(episode_status(episodes)))
-    return max(statuses, key=_severity)
+        sys.stdout.write(_verdict(sections))
+    return max((status for _, status in sections), key=_severity)
+
+
+_SECTION_WORDS: Final = {
+    ExitCode.OK: "ok",
+    ExitCode.CHECK_FAILED: "failed",
+    ExitCode.UNKNOWN: "unknown",
+    ExitCode.INTERNAL: "error",
+}
+
+
+def _verdict(sections: Sequence[tuple[str, ExitCode]], literal: bool = False) -> str:
+    """The last line of a ``verify`` run: the overall verdict, each section's, the status.
+
+    Whatever sections ran, the reader of the last line knows whether everything
+    was proven, without scrolling back to the properties' summary.
+    """
+    status = max((s for _, s in sections), key=_severity)
+    if literal:
+        headline = {
+            ExitCode.OK: "no collision or gap in the literal reading",
+            ExitCode.CHECK_FAILED: "the literal reading has findings for the committee",
+            ExitCode.UNKNOWN: "undecided: the solver gave up on some checks",
+            ExitCode.INTERNAL: "ERROR: a witness did not replay",
+        }[status]
+        return f"\nOverall: {headline}; exit status {int(status)}.\n"
+    headline = {
+        ExitCode.OK: "all requirements proven",
+        ExitCode.CHECK_FAILED: "NOT all requirements proven",
+        ExitCode.UNKNOWN: "NOT all requirements proven, the solver gave up on some",
+        ExitCode.INTERNAL: "ERROR, NOT all requirements proven",
+    }[status]
+    each = ", ".join(f"{name} {_SECTION_WORDS[s]}" for name, s in sections)
+    return f"\nOverall: {headline} ({each}); exit status {int(status)}.\n"
 
 
 def _severity(code: ExitCode) -> int:
