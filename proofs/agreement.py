@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lbp_spec import Case
 from lbp_spec.agreement import Outcome, check, generated_cases
+from lbp_spec.conformance import load_suite
 from lbp_spec.contract import case_from_json
 
 REGRESSION = Path(__file__).parents[1] / "tests" / "data" / "regression_vectors.jsonl"
@@ -49,7 +50,8 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     regression = _cases(REGRESSION)
-    vectors = _cases(args.suite / "vectors.jsonl") if args.suite else []
+    suite = load_suite(args.suite) if args.suite else None
+    vectors = [case_from_json(v.case) for v in suite.vectors] if suite else []
     seeds = regression + vectors
     jobs = max(1, min(args.jobs, args.cases))
     share = [args.cases // jobs + (i < args.cases % jobs) for i in range(jobs)]

@@ -1,4 +1,12 @@
-"""Manipulations and mobilisations, massage, TENS and interference; the competency limit."""
+"""Manipulations and mobilisations, massage, TENS and interference; the competency limit.
+
+An example rule change, for ``lbp-spec diff`` and ``lbp-spec verify --rules``: a copy
+of ``lbp_spec/rules/passive_interventions.py`` with one change. What if mobilisation
+and manipulation were discouraged for LRS patients in profile 1 only, and so allowed
+in profiles 2 and 3? In rule ``PASSIVE.LRS.PREFERABLY_NO_MOBILISATION``,
+``HAS_PROFILE`` became ``PROFILE_1``. Everything else is the built-in module, word
+for word (``tests/test_examples_rule_change.py`` checks that).
+"""
 
 from __future__ import annotations
 

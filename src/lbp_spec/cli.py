@@ -512,7 +512,8 @@ def _configure_verify(parser: argparse.ArgumentParser) -> None:
         default=BUILTIN,
         metavar="PATH",
         help="a changed rule set: a copy of the rules package, or of one module of it "
-        "(see 'lbp-spec diff -h'); default: the built-in guideline",
+        "(see 'lbp-spec diff -h'); default: the built-in guideline. The file is Python and "
+        "is run: load only rule sets you trust",
     )
     parser.add_argument(
         "--property",
@@ -566,7 +567,10 @@ VERIFY: Final = Command(
         ("lbp-spec verify", "prove every property; a table"),
         ("lbp-spec verify --json > report.json", "a machine-readable report"),
         ("lbp-spec verify --property completeness.lrs_next_step", "one property"),
-        ("lbp-spec verify --rules my_rules.py", "prove the properties of a changed rule set"),
+        (
+            "lbp-spec verify --rules examples/rule-change/passive_interventions.py",
+            "prove the properties of a changed rule set (runs that Python file)",
+        ),
         ("lbp-spec verify --literal", "the literal reading's collisions, for the committee"),
     ),
     configure=_configure_verify,
@@ -617,8 +621,11 @@ DIFF: Final = Command(
         "Status 0 when equivalent, 1 when they differ, 3 when undecided."
     ),
     examples=(
-        ("lbp-spec diff builtin my_rules.py", "what my change does to the advice"),
-        ("lbp-spec diff builtin my_rules.py --json > diff.json", "the same, as JSON"),
+        (
+            "lbp-spec diff builtin examples/rule-change/passive_interventions.py",
+            "what a change does to the advice (runs that Python file)",
+        ),
+        ("lbp-spec diff builtin my-rules/ --json > diff.json", "a copied rules package, as JSON"),
     ),
     configure=_configure_diff,
     run=_stoppable(_run_diff),

@@ -11,8 +11,9 @@ every refuting episode is replayed, and on which simulated episodes are tested).
 *Requirements* must be proven on the built-in guideline. *Findings* are facts
 about the timing of the guideline's text, expected to be refuted and shown to
 the committee with the refuting episode; :data:`lbp_spec.episodes.timing.TIMING_FINDINGS`
-says how the spec resolves each. Some of the issue's example properties are
-findings, not requirements, because the literal text does not guarantee them:
+says how the spec resolves each. Some properties one might expect of the care
+pathway are findings, not requirements, because the literal text does not
+guarantee them:
 
 * "profile 1 never goes past three sessions" (the LRS check after 2-4 days
   takes a fourth session by day 12 at the latest);

@@ -235,7 +235,7 @@ TIMING_FINDINGS: Final[tuple[TimingFinding, ...]] = (
         resolution=(
             "The spec counts sessions from the start of treatment (sessions_used), so such a "
             "patient is warned at once; episodes.profile_1_session_limit speaks only of "
-            "episodes that stay in profile 1, as the issue asked."
+            "episodes that stay in profile 1, where the count is unambiguous."
         ),
         properties=(),
     ),
