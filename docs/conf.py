@@ -30,12 +30,19 @@ extensions = [
     "sphinx.ext.intersphinx",
     "myst_parser",
     "lbp_docs",
+    "lbp_rule_change",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
 # cli-help.md is a fragment, included by reference/cli.md, not a page of its own.
-exclude_patterns = ["_build", "_generated/cli-help.md", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "_generated/cli-help.md",
+    "_generated/rule-change-results.md",
+    "Thumbs.db",
+    ".DS_Store",
+]
 
 # -- MyST ------------------------------------------------------------------------------------
 
