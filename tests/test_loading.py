@@ -162,3 +162,19 @@ def test_not_a_python_file_is_refused(tmp_path: Path) -> None:
     path.write_text("RULES = ()\n", encoding="utf-8")
     with pytest.raises(RuleSetError, match=r"not a Python file \(\.py\)"):
         load_ruleset(path)
+
+
+def test_copy_importing_machinery_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Machinery first imported by the copy would keep the copy as its rules: refused.
+
+    The module is forgotten, so that a later import of it starts afresh.
+    """
+    monkeypatch.delitem(sys.modules, "lbp_spec.scaling", raising=False)
+    copy = _copy(tmp_path / "rules", changed=False)
+    init = copy / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8") + "\nimport lbp_spec.scaling\n", "utf-8")
+    with pytest.raises(RuleSetError, match=r"imports lbp_spec\.scaling, which rules never import"):
+        load_ruleset(copy)
+    assert "lbp_spec.scaling" not in sys.modules

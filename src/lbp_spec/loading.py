@@ -26,7 +26,10 @@ What is loaded is the rule set at the path, and nothing else:
   built-in package is put back, so two loads in one process (``diff A B``) never
   see each other's modules. Then every rule and resolution of the result must be
   one that the copy's own files created: a rule set holding a built-in rule
-  object is refused.
+  object is refused. A copy that imports machinery (a module other than the
+  vocabulary, logic, rule, rule-set and advice modules rules are written with)
+  not imported before is refused too, and that module forgotten: it would have
+  been set up with the copy standing in for the built-in rules, for good.
 * A single file is run on its own; its imports of ``lbp_spec.rules.<module>``
   are the built-in modules. If a changed file of that name lies beside it (the
   user edited a sibling, and meant the copy), the load is refused rather than
@@ -138,6 +141,7 @@ def _import_package(root: Path) -> tuple[ModuleType, list[ModuleType]]:
     if not (root / "__init__.py").is_file():
         raise RuleSetLoadError(f"{root} is a directory without __init__.py")
     saved = {n: m for n, m in sys.modules.items() if _under(n)}
+    before = set(sys.modules)
     for name in saved:
         del sys.modules[name]
     finder = _CopyFinder(root)
@@ -150,6 +154,16 @@ def _import_package(root: Path) -> tuple[ModuleType, list[ModuleType]]:
         loaded = {n: sys.modules.pop(n) for n in [n for n in sys.modules if _under(n)]}
         sys.modules.update(saved)
         lbp_spec.rules = _builtin_package
+        # Machinery first imported while the copy stood in for the rules package
+        # would keep the copy for good: forget it (a later import starts afresh).
+        machinery = sorted(n for n in set(sys.modules) - before if n.startswith("lbp_spec."))
+        for name in machinery:
+            del sys.modules[name]
+    if machinery:
+        raise RuleSetLoadError(
+            f"{root}: the copy imports {', '.join(machinery)}, which rules never import "
+            "(only the vocabulary, logic, rule, ruleset and advice modules); refused"
+        )
     return module, list(loaded.values())
 
 
