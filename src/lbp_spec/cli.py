@@ -342,8 +342,13 @@ def _stoppable(run: Callable[[argparse.Namespace], ExitCode]) -> Callable[..., E
     """``run``, stopped by Ctrl-C even inside a solver check (Z3 would answer unknown)."""
 
     def stoppable(args: argparse.Namespace) -> ExitCode:
-        with interruptible():
-            return run(args)
+        try:
+            with interruptible():
+                return run(args)
+        except KeyboardInterrupt:
+            if sys.stderr.isatty():  # clear the progress line before 'interrupted'
+                sys.stderr.write("\r\033[K")
+            raise
 
     return stoppable
 
