@@ -10,7 +10,9 @@ shown with the case and the fields that differ). Cases: the regression vectors
 resolution), every vector of the conformance suite when ``--suite`` is given, and
 generated cases biased to the rules' bounds and firing regions
 (:func:`lbp_spec.agreement.generated_cases`), compared in bulk
-(:func:`lbp_spec.agreement.check`), split over ``--jobs`` processes.
+(:func:`lbp_spec.agreement.check`), split over ``--jobs`` processes. Then
+``--literal-cases`` more on the rules read literally (collisions left unresolved,
+the fallback and its warning), where the resolved rules never go.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from lbp_spec import Case
+from lbp_spec import GUIDELINE, Case
 from lbp_spec.agreement import Outcome, check, generated_cases
 from lbp_spec.conformance import load_suite
 from lbp_spec.contract import case_from_json
@@ -36,14 +38,22 @@ def _cases(path: Path) -> list[Case]:
     return [case_from_json(json.loads(line)["case"]) for line in lines if line.strip()]
 
 
-def _job(seeds: list[Case], count: int, seed: int, first: bool) -> Outcome:
-    return check(generated_cases(count, seeds=seeds, seed=seed, start_with_seeds=first))
+def _job(seeds: list[Case], count: int, seed: int, first: bool, literal: bool) -> Outcome:
+    ruleset = GUIDELINE.literal() if literal else GUIDELINE
+    cases = generated_cases(count, seeds=seeds, ruleset=ruleset, seed=seed, start_with_seeds=first)
+    return check(cases, ruleset=ruleset)
 
 
 def main() -> int:
     """Run the check; status 0 when evaluator and encoding agree on every case."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000, help="cases in all (default 100000)")
+    parser.add_argument(
+        "--literal-cases",
+        type=int,
+        default=10_000,
+        help="further cases on the rules read literally, without resolutions (default 10000)",
+    )
     parser.add_argument("--suite", type=Path, help="a conformance suite: check its every vector")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated cases")
@@ -56,23 +66,27 @@ def main() -> int:
     jobs = max(1, min(args.jobs, args.cases))
     share = [args.cases // jobs + (i < args.cases % jobs) for i in range(jobs)]
     share[0] = max(share[0], len(seeds))  # the first job checks every seed
+    literal = [args.literal_cases // jobs + (i < args.literal_cases % jobs) for i in range(jobs)]
     with ProcessPoolExecutor(jobs) as pool:
-        outcomes = list(
+        runs = list(
             pool.map(
                 _job,
-                [seeds] * jobs,
-                share,
-                [args.seed * 1000 + i for i in range(jobs)],
-                [i == 0 for i in range(jobs)],
+                [seeds] * (2 * jobs),
+                share + literal,
+                [args.seed * 1000 + i for i in range(2 * jobs)],
+                [i == 0 for i in range(2 * jobs)],
+                [False] * jobs + [True] * jobs,
             )
         )
+    outcomes, literal_outcomes = runs[:jobs], runs[jobs:]
     cases = sum(o.cases for o in outcomes)
-    found = [d for o in outcomes for d in o.disagreements]
+    found = [d for o in runs for d in o.disagreements]
     seconds = time.perf_counter() - start
     print(
         f"{cases} cases compared ({len(regression)} regression vectors, {len(vectors)} "
         f"conformance vectors, the rest generated), {sum(o.round_trips for o in outcomes)} "
-        f"also read back from the model, {jobs} process(es), {seconds:.1f} s"
+        f"also read back from the model; and {sum(o.cases for o in literal_outcomes)} on the "
+        f"rules read literally (without resolutions); {jobs} process(es), {seconds:.1f} s"
     )
     for d in found[:10]:
         print(f"DISAGREEMENT: {d.what}\n  case: {d.case!r}")
