@@ -572,6 +572,7 @@ DIFF: Final = Command(
 # -- the subcommand table ---------------------------------------------------------------------
 
 from lbp_spec.cli_conformance import CONFORMANCE  # noqa: E402 - needs Command, defined above
+from lbp_spec.fhir.command import FHIR  # noqa: E402 - needs Command, defined above
 
 COMMANDS: Final[tuple[Command, ...]] = (
     EVALUATE,
@@ -579,6 +580,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     DIFF,
     CONFORMANCE,
     SCHEMA,
+    FHIR,
 )
 """Every subcommand, in the order the help lists them."""
 
