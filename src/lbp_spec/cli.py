@@ -573,6 +573,7 @@ DIFF: Final = Command(
 
 from lbp_spec.cli_conformance import CONFORMANCE  # noqa: E402 - needs Command, defined above
 from lbp_spec.fhir.command import FHIR  # noqa: E402 - needs Command, defined above
+from lbp_spec.service.command import SERVE  # noqa: E402 - needs Command, defined above
 
 COMMANDS: Final[tuple[Command, ...]] = (
     EVALUATE,
@@ -581,6 +582,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     CONFORMANCE,
     SCHEMA,
     FHIR,
+    SERVE,
 )
 """Every subcommand, in the order the help lists them."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -22,7 +23,7 @@ from lbp_spec.case import Case
 from lbp_spec.contract import CONTRACT_VERSION, case_from_json
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.fhir.models import FhirProblem, validate
-from lbp_spec.fhir.observations import read_observation
+from lbp_spec.fhir.observations import ObservationValue, read_observation
 from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL, read_response
 
 __all__ = ["CaseReading", "read_bundle", "read_resources"]
@@ -74,8 +75,42 @@ def _locate(path: str, locations: Mapping[str, str], root: str) -> tuple[str, st
     return root, f"intake item {bare!r}: " if bare else ""
 
 
+def _when(resource: Mapping[str, Any]) -> datetime | None:
+    for key in ("effectiveDateTime", "effectiveInstant", "issued"):
+        text = resource.get(key)
+        if isinstance(text, str):
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None
+
+
+def _newest(
+    values: list[tuple[ObservationValue, datetime | None]],
+) -> list[ObservationValue]:
+    """Per field, the values of the newest Observations (all of them when times are missing)."""
+    by_path: dict[str, list[tuple[ObservationValue, datetime | None]]] = {}
+    for value, when in values:
+        by_path.setdefault(value.path, []).append((value, when))
+    out: list[ObservationValue] = []
+    for group in by_path.values():
+        times = [w for _, w in group if w is not None]
+        if len(times) == len(group):
+            newest = max(times)
+            out.extend(v for v, w in group if w == newest)
+        else:
+            out.extend(v for v, _ in group)
+    return out
+
+
 def read_resources(
-    resources: Iterable[tuple[str, object]], root: str, schema: Mapping[str, Any] | None = None
+    resources: Iterable[tuple[str, object]],
+    root: str,
+    schema: Mapping[str, Any] | None = None,
+    *,
+    latest: bool = False,
 ) -> CaseReading:
     """Read a case from FHIR resources, each given with its FHIR path.
 
@@ -83,6 +118,10 @@ def read_resources(
         resources: ``(path, resource)`` pairs, e.g. the entries of a Bundle.
         root: The path to name for a problem of the whole (e.g. a missing field).
         schema: A case JSON Schema; the contract's own unless given.
+        latest: Of several Observations for one field, read only the newest
+            (by ``effective[x]`` or ``issued``; when one of them has no time, all
+            are read and must agree). A value of the intake must still agree
+            with the newest Observation.
 
     """
     problems: list[FhirProblem] = []
@@ -126,6 +165,7 @@ def read_resources(
         unread.update(reading.unread)
         document.update(reading.document)
         locations.update(reading.locations)
+    values: list[tuple[ObservationValue, datetime | None]] = []
     for path, resource in observations:
         found = validate(resource, "Observation", path)
         if found:
@@ -134,10 +174,10 @@ def read_resources(
         assert isinstance(resource, dict)
         value, found = read_observation(resource, path)
         problems.extend(found)
-        if value is None:
-            continue
-        if value.path in unread:
-            continue
+        if value is not None and value.path not in unread:
+            values.append((value, _when(resource)))
+    chosen = _newest(values) if latest else [v for v, _ in values]
+    for value in chosen:
         earlier = _get(document, value.path)
         if earlier is not None and earlier != value.value:
             problems.append(
