@@ -305,3 +305,13 @@ def test_core_imports_no_extra() -> None:
         [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True
     )
     assert [] == json.loads(done.stdout)
+
+
+def test_the_how_to_example_request(base: str) -> None:
+    """The request of the vendor how-to answers a referral card with its quote."""
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    request = json.loads((root / "examples/cds-hooks/patient-view-lrs.json").read_text())
+    reply = httpx.post(f"{base}/cds-services/lbp-spec", json=request)
+    assert 200 == reply.status_code
+    cards = {c["uuid"]: c for c in reply.json()["cards"]}
+    assert "NPRS ≥ 8" in cards[card_uuid("referral")]["detail"]

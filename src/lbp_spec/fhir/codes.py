@@ -66,6 +66,7 @@ class ObservationCode:
             (``None``: the code alone means it).
         written: Whether Observations are written with this code (the reader
             accepts every code of the table).
+        source: Where the code and its meaning were checked.
 
     """
 
@@ -75,17 +76,46 @@ class ObservationCode:
     display: str
     method: str | None = None
     written: bool = True
+    source: str = ""
 
 
 OBSERVATION_CODES: Final = (
     ObservationCode(
-        "nprs", LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+        "nprs",
+        LOINC,
+        "72514-3",
+        "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+        source="LOINC, loinc.org/72514-3 (0 is no pain, 10 the worst pain imaginable)",
     ),
     ObservationCode(
-        "nprs", SNOMED, "225908003", "Pain score", method=ZIB_NRS_METHOD, written=False
+        "nprs",
+        SNOMED,
+        "225908003",
+        "Pain score",
+        method=ZIB_NRS_METHOD,
+        written=False,
+        source=(
+            "Nictiz zib PainScore 2020 (nl-core-PainScore): code fixed to SNOMED CT "
+            "225908003, method NRS from the PijnMeetmethode code list"
+        ),
     ),
-    ObservationCode("sbst.total", LOINC, "91351-7", "Total score [STarT Back]"),
-    ObservationCode("sbst.psychosocial", LOINC, "91350-9", "Distress subscore [STarT Back]"),
+    ObservationCode(
+        "sbst.total",
+        LOINC,
+        "91351-7",
+        "Total score [STarT Back]",
+        source="LOINC, loinc.org/91351-7 (member of the panel 91349-1)",
+    ),
+    ObservationCode(
+        "sbst.psychosocial",
+        LOINC,
+        "91350-9",
+        "Distress subscore [STarT Back]",
+        source=(
+            "LOINC, loinc.org/91350-9: the sum of items 5-9, the 'psych score' of the Keele "
+            "documentation (member of the panel 91349-1)"
+        ),
+    ),
 )
 """Every standard code this package reads, with the case field it means."""
 
