@@ -4,8 +4,9 @@ Routes:
 
 * ``GET /cds-services``: CDS Hooks discovery;
 * ``POST /cds-services/{id}``: a CDS Hooks service call (see :mod:`lbp_spec.service.hooks`);
-* ``GET /``: the advice explorer page; ``GET /case-schema`` and ``POST /advice`` serve it
-  (the case JSON Schema; a case document evaluated to its advice and cards).
+* ``GET /``: the advice explorer page; ``GET /case-schema``, ``GET /case-template`` and
+  ``POST /advice`` serve it (the case JSON Schema; the default case; a case document
+  evaluated to its advice and cards).
 
 Every error is a FHIR ``OperationOutcome`` with the right status (400 malformed,
 401 unauthenticated, 404, 405, 408 body too slow, 412 missing prefetch, 413 body
@@ -33,7 +34,7 @@ from starlette.routing import Route
 from lbp_spec.contract import case_schema, parse_json
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.service.auth import JwtConfig, TokenVerifier
-from lbp_spec.service.explorer import evaluate_document
+from lbp_spec.service.explorer import default_document, evaluate_document
 from lbp_spec.service.hooks import call_service, discovery
 from lbp_spec.service.outcome import Issue, ServiceError, operation_outcome
 
@@ -158,6 +159,9 @@ def create_app(config: ServiceConfig | None = None) -> Starlette:
     async def schema(request: Request) -> Response:
         return JSONResponse(case_schema())
 
+    async def template(request: Request) -> Response:
+        return JSONResponse(default_document())
+
     async def advice(request: Request) -> Response:
         try:
             return JSONResponse(evaluate_document(await _read_json(request, config)))
@@ -188,6 +192,7 @@ def create_app(config: ServiceConfig | None = None) -> Starlette:
         routes=[
             Route("/", home, methods=["GET"]),
             Route("/case-schema", schema, methods=["GET"]),
+            Route("/case-template", template, methods=["GET"]),
             Route("/advice", advice, methods=["POST"]),
             Route("/cds-services", services, methods=["GET"]),
             Route("/cds-services/{service_id}", service_call, methods=["POST"]),

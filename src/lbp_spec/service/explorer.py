@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from lbp_spec.contract import advice_to_json, case_from_json
+from lbp_spec.case import Case
+from lbp_spec.contract import advice_to_json, case_from_json, case_to_json
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
 from lbp_spec.service.cards import advice_cards
 from lbp_spec.service.outcome import Issue, ServiceError
 
-__all__ = ["evaluate_document"]
+__all__ = ["default_document", "evaluate_document"]
+
+
+def default_document() -> dict[str, Any]:
+    """The case document of the default case (the form's starting values)."""
+    return case_to_json(Case())
 
 
 def evaluate_document(document: object) -> dict[str, Any]:
