@@ -124,9 +124,8 @@ class Browser:
 
     def type_into(self, selector: str, text: str) -> None:
         """Select the field's text and type ``text`` as a user would."""
-        self.js(
-            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.focus(); e.select(); }})()"
-        )
+        target = f"document.querySelector({json.dumps(selector)})"
+        self.js(f"(() => {{ const e = {target}; e.focus(); e.select(); }})()")
         self.send("Input.insertText", {"text": text})
 
     def close(self) -> None:
