@@ -184,7 +184,7 @@ def test_missing_required_field_and_wrong_resources() -> None:
         p.path for p in read_bundle({"resourceType": "Patient"}).problems
     ]
     broken = bundle(loinc("72514-3", "eight"))
-    assert ["Bundle.entry[0].resource.valueQuantity.value"] == [
+    assert ["Bundle", "Bundle.entry[0].resource.valueQuantity.value"] == [
         p.path for p in read_bundle(broken).problems
     ]
     assert ["Bundle"] == [p.path for p in read_bundle(bundle()).problems]

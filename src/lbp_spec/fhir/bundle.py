@@ -207,14 +207,34 @@ def read_resources(
     return CaseReading(case, ())
 
 
+def bundle_entries(
+    data: object, root: str = "Bundle"
+) -> tuple[list[tuple[str, object]], list[FhirProblem]]:
+    """The resources of a Bundle with their paths, or the problems of the Bundle itself.
+
+    The Bundle is validated without its entries' resources, which
+    :func:`read_resources` validates one by one (so each is validated once).
+    """
+    if isinstance(data, dict) and isinstance(data.get("entry"), list):
+        entries = data["entry"]
+        shell = {
+            **data,
+            "entry": [
+                {k: v for k, v in e.items() if k != "resource"} if isinstance(e, dict) else e
+                for e in entries
+            ],
+        }
+    else:
+        entries, shell = [], data
+    problems = validate(shell, "Bundle", root)
+    if problems:
+        return [], problems
+    return [(f"{root}.entry[{i}].resource", e.get("resource")) for i, e in enumerate(entries)], []
+
+
 def read_bundle(data: object, schema: Mapping[str, Any] | None = None) -> CaseReading:
     """Read a case from a FHIR Bundle (e.g. a ``collection`` or ``searchset``)."""
-    problems = validate(data, "Bundle")
+    entries, problems = bundle_entries(data)
     if problems:
         return CaseReading(None, tuple(problems))
-    assert isinstance(data, dict)
-    entries = [
-        (f"Bundle.entry[{i}].resource", entry.get("resource"))
-        for i, entry in enumerate(data.get("entry", []))
-    ]
     return read_resources(entries, "Bundle", schema)

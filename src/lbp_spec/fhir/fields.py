@@ -15,6 +15,7 @@ choice question per key).
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -156,7 +157,8 @@ def case_questions(schema: Mapping[str, Any] | None = None) -> tuple[Question, .
             a changed schema to show that the mapping follows it).
 
     """
-    schema = case_schema() if schema is None else schema
+    if schema is None:
+        return _contract_questions()
     defs: Mapping[str, Any] = schema.get("$defs", {})
     required = set(schema.get("required", ()))
     return tuple(
@@ -164,6 +166,12 @@ def case_questions(schema: Mapping[str, Any] | None = None) -> tuple[Question, .
         for name, node in schema["properties"].items()
         if name not in _SKIP
     )
+
+
+@functools.cache
+def _contract_questions() -> tuple[Question, ...]:
+    """The questions of the contract's own case schema (made once: the contract is fixed)."""
+    return case_questions(case_schema())
 
 
 def walk(questions: tuple[Question, ...]) -> Iterator[Question]:

@@ -26,6 +26,7 @@ does not state is never rendered as "routine" or "not urgent".
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -196,6 +197,12 @@ def _detail(
     return "\n".join(lines).strip() + "\n"
 
 
+@functools.cache
+def _contract_properties() -> Mapping[str, Any]:
+    """Titles and descriptions of the contract's advice fields (read once)."""
+    return dict(advice_schema().get("properties", {}))
+
+
 def advice_cards(
     advice: Mapping[str, Any],
     rules: RuleSet = GUIDELINE,
@@ -210,8 +217,9 @@ def advice_cards(
             unless given.
 
     """
-    schema = advice_schema() if schema is None else schema
-    properties: Mapping[str, Any] = schema.get("properties", {})
+    properties: Mapping[str, Any] = (
+        _contract_properties() if schema is None else schema.get("properties", {})
+    )
     cards = []
     for name, raw in advice.items():
         if name in _NOT_CARDS:

@@ -28,9 +28,8 @@ from typing import Any, Final
 
 from lbp_spec.contract import advice_to_json
 from lbp_spec.evaluator import evaluate
-from lbp_spec.fhir.bundle import read_resources
+from lbp_spec.fhir.bundle import bundle_entries, read_resources
 from lbp_spec.fhir.codes import OBSERVATION_CODES
-from lbp_spec.fhir.models import validate
 from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL
 from lbp_spec.service.cards import advice_cards, card_uuid, source
 from lbp_spec.service.outcome import Issue, ServiceError
@@ -133,17 +132,13 @@ def _resources(key: str, value: object) -> list[tuple[str, object]]:
     """The resources of one prefetch value, each with its FHIR path."""
     kind = value.get("resourceType") if isinstance(value, Mapping) else None
     if kind == "Bundle":
-        problems = validate(value, "Bundle")
+        entries, problems = bundle_entries(value)
         if problems:
             raise ServiceError(
                 422,
                 [Issue("invalid", f"prefetch {key!r}: {p.message}", p.path) for p in problems],
             )
-        assert isinstance(value, Mapping)
-        return [
-            (f"Bundle.entry[{i}].resource", entry.get("resource"))
-            for i, entry in enumerate(value.get("entry", []))
-        ]
+        return entries
     if kind is None:
         raise ServiceError(
             422,
