@@ -215,6 +215,8 @@ def bundle_entries(
     The Bundle is validated without its entries' resources, which
     :func:`read_resources` validates one by one (so each is validated once).
     """
+    shell: object = data
+    entries: list[Any] = []
     if isinstance(data, dict) and isinstance(data.get("entry"), list):
         entries = data["entry"]
         shell = {
@@ -224,8 +226,6 @@ def bundle_entries(
                 for e in entries
             ],
         }
-    else:
-        entries, shell = [], data
     problems = validate(shell, "Bundle", root)
     if problems:
         return [], problems
