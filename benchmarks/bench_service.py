@@ -117,7 +117,6 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             "10",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
     )
     for _ in range(200):
         try:

@@ -95,7 +95,15 @@ def test_questionnaire_follows_a_changed_case_vocabulary() -> None:
         "type": "string",
         "enum": ["acute", "subacute", "chronic"],
     }
+    schema["properties"]["note"] = {"title": "Note", "type": "string"}
+    schema["$defs"]["sbst"]["properties"]["window_weeks"] = {
+        "title": "Window",
+        "description": "Weeks.",
+        "type": ["integer", "null"],
+        "minimum": 0,
+    }
     by_link = items(questionnaire(schema))
+    assert ("string", "integer") == (by_link["note"]["type"], by_link["sbst.window_weeks"]["type"])
     assert ["acute", "subacute", "chronic"] == [
         o["valueCoding"]["code"] for o in by_link["complaint_duration"]["answerOption"]
     ]

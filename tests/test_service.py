@@ -315,3 +315,49 @@ def test_the_how_to_example_request(base: str) -> None:
     assert 200 == reply.status_code
     cards = {c["uuid"]: c for c in reply.json()["cards"]}
     assert "NPRS ≥ 8" in cards[card_uuid("referral")]["detail"]
+
+
+def test_serve_command_starts_answers_and_stops_on_sigterm(tmp_path: Any) -> None:
+    """`lbp-spec serve` listens on loopback, answers discovery, and exits on SIGTERM."""
+    import signal
+    import socket
+
+    script = __import__("pathlib").Path(sys.executable).parent / "lbp-spec"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", str(port), "--grace", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                reply = httpx.get(f"http://127.0.0.1:{port}/cds-services", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        assert 200 == reply.status_code
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) in (0, -signal.SIGTERM)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_command_refuses_half_a_jwt_configuration() -> None:
+    """--jwt-issuer without --jwt-key (or a bad key file) is a usage error, status 2."""
+    script = __import__("pathlib").Path(sys.executable).parent / "lbp-spec"
+    done = subprocess.run(
+        [str(script), "serve", "--jwt-issuer", ISSUER], capture_output=True, text=True, check=False
+    )
+    assert (2, True) == (done.returncode, "go together" in done.stderr)
+    done = subprocess.run(
+        [str(script), "serve", "--jwt-issuer", ISSUER, "--jwt-key", "/nonexistent.pem"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 2 == done.returncode

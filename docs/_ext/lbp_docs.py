@@ -768,6 +768,7 @@ def fhir_mapping_page() -> str:
         Kind.INTEGER: "integer",
         Kind.DECIMAL: "decimal",
         Kind.CHOICE: "choice",
+        Kind.STRING: "string",
         Kind.GROUP: "group",
         Kind.MAP: "group",
     }

@@ -36,6 +36,7 @@ class Kind(enum.Enum):
     INTEGER = "integer"
     DECIMAL = "decimal"
     CHOICE = "choice"
+    STRING = "string"
     GROUP = "group"
     MAP = "map"
     """A group whose keys are themselves the answers' subjects (e.g. prognostic factors)."""
@@ -130,6 +131,8 @@ def _question(
         )
     if kind == "string" and "enum" in schema:
         return Question(kind=Kind.CHOICE, options=tuple(schema["enum"]), **common)
+    if kind == "string":
+        return Question(kind=Kind.STRING, **common)
     if kind == "array":
         items, _ = _resolve(schema["items"], defs)
         if "enum" not in items:

@@ -46,6 +46,7 @@ _TYPES: Final = {
     Kind.INTEGER: "integer",
     Kind.DECIMAL: "decimal",
     Kind.CHOICE: "choice",
+    Kind.STRING: "string",
     Kind.GROUP: "group",
     Kind.MAP: "group",
 }
@@ -174,6 +175,8 @@ def _answer_value(
         return answer["valueBoolean"]
     if kind is Kind.INTEGER and "valueInteger" in answer:
         return answer["valueInteger"]
+    if kind is Kind.STRING and "valueString" in answer:
+        return answer["valueString"]
     if kind is Kind.DECIMAL:
         for key in ("valueDecimal", "valueInteger"):
             if key in answer:
@@ -203,6 +206,7 @@ def _answer_value(
         Kind.INTEGER: "valueInteger",
         Kind.DECIMAL: "valueDecimal",
         Kind.CHOICE: "valueCoding",
+        Kind.STRING: "valueString",
     }[kind]
     given = ", ".join(k for k in answer if k.startswith("value")) or "no value"
     problems.append(
@@ -313,9 +317,11 @@ def _answers(question: Question, value: object) -> list[dict[str, Any]]:
             {"valueCoding": {"system": system, "code": c, "display": str(c).replace("_", " ")}}
             for c in codes
         ]
-    key = {Kind.BOOLEAN: "valueBoolean", Kind.INTEGER: "valueInteger"}.get(
-        question.kind, "valueDecimal"
-    )
+    key = {
+        Kind.BOOLEAN: "valueBoolean",
+        Kind.INTEGER: "valueInteger",
+        Kind.STRING: "valueString",
+    }.get(question.kind, "valueDecimal")
     return [{key: value}]
 
 
