@@ -279,6 +279,13 @@ def test_an_unstated_urgency_is_never_shown_as_routine() -> None:
     assert "warning" == card["indicator"]
     assert "not stated by guideline" in card["summary"]
     assert "routine" not in card["summary"]
+    advice["referral"] = {"to": "general_practitioner", "urgency": None, "mode": "alongside"}
+    [card] = [c for c in advice_cards(advice) if c["uuid"] == card_uuid("referral")]
+    assert "warning" == card["indicator"]
+    assert (
+        "Referral: to the general practitioner, urgency not stated by the guideline, mode alongside"
+        == card["summary"]
+    )
 
 
 def test_cards_follow_a_new_advice_field_and_keep_the_summary_short() -> None:

@@ -83,6 +83,11 @@ def _words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def _urgency(value: object) -> str:
+    """An urgency in words; one the guideline does not state is said to be unstated."""
+    return "not stated by the guideline" if value is None else _words(value)
+
+
 def _present(name: str, value: object) -> object:
     """The part of ``value`` worth a card (``None`` when there is nothing to say)."""
     if value is None or value is False or value == [] or value == {}:
@@ -99,7 +104,12 @@ def _present(name: str, value: object) -> object:
 def _summary(title: str, name: str, value: object) -> str:
     if isinstance(value, Mapping) and "urgency" in value:
         to = _words(value.get("to", ""))
-        text = f"{title}: to the {to}, urgency {_words(value['urgency'])}"
+        text = f"{title}: to the {to}, urgency {_urgency(value['urgency'])}"
+        text += "".join(
+            f", {_words(k)} {_words(v)}"
+            for k, v in value.items()
+            if k not in ("to", "urgency") and v not in (None, [], {})
+        )
     elif value is True:
         text = title
     elif isinstance(value, Mapping) and all(isinstance(v, Mapping) for v in value.values()):
