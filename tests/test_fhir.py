@@ -69,6 +69,15 @@ def test_questionnaire_is_valid_fhir_with_an_item_per_case_field() -> None:
     assert [] == validate(generated, "Questionnaire")
     schema = case_schema()
     by_link = items(generated)
+    links: list[str] = []
+
+    def collect(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            links.append(node["linkId"])
+            collect(node.get("item", []))
+
+    collect(generated["item"])
+    assert len(links) == len(set(links))  # every linkId is unique
     expected_top = [name for name in schema["properties"] if name != "contract_version"]
     assert expected_top == [i["linkId"] for i in generated["item"] if i["type"] != "display"]
     for question in walk(case_questions()):
