@@ -754,6 +754,80 @@ def cli_help_page() -> str:
     return "\n".join(out)
 
 
+# -- FHIR mapping ----------------------------------------------------------------------------------
+
+
+def fhir_mapping_page() -> str:
+    """The intake Questionnaire item by item, and the standard codes with their sources."""
+    from lbp_spec.fhir.codes import OBSERVATION_CODES
+    from lbp_spec.fhir.fields import Kind, case_questions, walk
+    from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL, answer_system
+
+    types = {
+        Kind.BOOLEAN: "boolean",
+        Kind.INTEGER: "integer",
+        Kind.DECIMAL: "decimal",
+        Kind.CHOICE: "choice",
+        Kind.STRING: "string",
+        Kind.GROUP: "group",
+        Kind.MAP: "group",
+    }
+    lines = [
+        "# FHIR mapping",
+        "",
+        _BANNER.format(source="lbp_spec.fhir"),
+        f"The intake Questionnaire `{QUESTIONNAIRE_URL}` (`lbp-spec fhir questionnaire`) has "
+        "one item per field of the case, generated from the case JSON Schema: its `linkId` is "
+        "the field's path, a choice's answers are `valueCoding`s in the code system "
+        f"`{answer_system('<linkId>')}` with the contract's value as the code, and each item "
+        "has a `display` child with the field's description as help text. A "
+        "QuestionnaireResponse to it reads into a case, and a case writes back to one.",
+        "",
+        "## Standard codes",
+        "",
+        "Where a standard code exists, the item carries it (`item.code`) and a standalone "
+        "`Observation` with that code gives the field (as `valueQuantity` with unit "
+        "`{score}`, or `valueInteger`; status final, amended or corrected). Each code was "
+        "checked against its publisher:",
+        "",
+        "| case field | system | code | meaning | method | source |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for code in OBSERVATION_CODES:
+        lines.append(
+            f"| `{code.path}` | `{code.system}` | `{code.code}` | {escape(code.display)} | "
+            f"{code.method or ''} | {escape(code.source)} |"
+        )
+    lines += [
+        "",
+        "The service and `lbp-spec fhir case` read the SNOMED CT pain score only with the "
+        "method `NRS`: the same code also carries VAS scores, which are not an NPRS. "
+        "Observations are written with the LOINC codes.",
+        "",
+        "## The items",
+        "",
+        "| linkId | type | required | answers | code |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for question in walk(case_questions()):
+        answers = ", ".join(f"`{o}`" for o in question.options)
+        if question.repeats:
+            answers += " (any number)"
+        if question.minimum is not None or question.maximum is not None:
+            low = "" if question.minimum is None else f"{question.minimum:g}"
+            high = "" if question.maximum is None else f"{question.maximum:g}"
+            answers = f"{low} to {high}" if high else f"{low} or more"
+        codes = ", ".join(
+            f"{c.code}" for c in OBSERVATION_CODES if c.path == question.path and c.written
+        )
+        lines.append(
+            f"| `{question.path}` | {types[question.kind]} | "
+            f"{'yes' if question.required else ''} | {answers} | {codes} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
 # -- Sphinx hook -----------------------------------------------------------------------------------
 
 
@@ -767,6 +841,7 @@ def pages() -> dict[str, str]:
         "properties.md": live_properties(),
         "flow.md": flow_page(GUIDELINE),
         "cli-help.md": cli_help_page(),
+        "fhir-mapping.md": fhir_mapping_page(),
     }
 
 

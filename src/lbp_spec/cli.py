@@ -640,6 +640,8 @@ DIFF: Final = Command(
 # -- the subcommand table ---------------------------------------------------------------------
 
 from lbp_spec.cli_conformance import CONFORMANCE  # noqa: E402 - needs Command, defined above
+from lbp_spec.fhir.command import FHIR  # noqa: E402 - needs Command, defined above
+from lbp_spec.service.command import SERVE  # noqa: E402 - needs Command, defined above
 
 COMMANDS: Final[tuple[Command, ...]] = (
     EVALUATE,
@@ -647,6 +649,8 @@ COMMANDS: Final[tuple[Command, ...]] = (
     DIFF,
     CONFORMANCE,
     SCHEMA,
+    FHIR,
+    SERVE,
 )
 """Every subcommand, in the order the help lists them."""
 

@@ -80,6 +80,10 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
     suite = generate(seed=args.seed, random_size=args.random, jobs=args.jobs)
     try:
         write_suite(suite, args.output)
+        if args.format == "cds-hooks":
+            from lbp_spec.service.suite import write_cds_hooks
+
+            write_cds_hooks(list(suite.vectors), args.output)
     except OSError as error:
         raise UsageError(f"cannot write the suite to {args.output}: {error}") from None
     seconds = time.perf_counter() - started
@@ -126,6 +130,13 @@ def _configure_generate(parser: argparse.ArgumentParser) -> None:
         default=os.cpu_count() or 1,
         metavar="N",
         help="search processes at once (the suite does not depend on it; default: CPUs)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("contract", "cds-hooks"),
+        default="contract",
+        help="cds-hooks: also write each vector as a CDS Hooks request with its expected "
+        "cards (cds-hooks.jsonl; needs lbp-spec[fhir])",
     )
 
 
