@@ -5,7 +5,7 @@ The rules quote the summary as it stands, typing errors included
 itself should be corrected (an *erratum*: a typing error, leftover markup, a
 broken link) or where it can be read in more than one way (an *ambiguity*), each
 with the exact text as it stands, its line in the shipped summary
-(:func:`lbp_spec.source.guideline_text`) and its section, what it should probably
+(``lbp_spec.source.guideline_text()``) and its section, what it should probably
 say or why it is ambiguous, and what the spec does about it. Tests check every
 location against the text.
 
