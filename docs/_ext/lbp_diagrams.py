@@ -344,9 +344,23 @@ def _intervention(slot: str) -> str:
     return _NAMES.get(name, name.replace("_", " "))
 
 
+def labelled(value: object) -> str:
+    """A value with what it is: ``urgency: routine`` (an enum by its type's name)."""
+    if isinstance(value, enum.Enum):
+        kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(value).__name__).lower()
+        return f"{kind}: {value_words(value)}"
+    if attrs.has(type(value)):
+        return "; ".join(
+            f"{name.replace('_', ' ')}: {value_words(v)}"
+            for name, v in attrs.asdict(value, recurse=False).items()  # type: ignore[arg-type]
+            if v is not None
+        )
+    return value_words(value)
+
+
 def _referral_node(value: object) -> tuple[str, str]:
     words = value_words(value)
-    return "refer_" + re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_"), words
+    return "refer_" + re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_"), labelled(value)
 
 
 def _referral_writers(rules: Iterable[Rule]) -> list[tuple[Rule, object]]:
@@ -614,7 +628,7 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     shared = max(frequency, key=lambda c: frequency[c], default=None)
     groups: dict[str, list[tuple[str, str, str]]] = {}
     for rule in evaluation:
-        outcome = [f"refer to the GP ({value_words(v)})" for v in rule.writes("referral")]
+        outcome = [f"refer to the GP ({labelled(v)})" for v in rule.writes("referral")]
         if rule.writes("consult_general_practitioner"):
             outcome.append("contact the GP")
         inside = shared is not None and frequency[shared] > 1 and shared in conjuncts(rule.when)
@@ -640,8 +654,8 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
         immediate = "immediate" in words
         g.node(
             name,
-            "Refer to the GP" + (" immediately" if immediate else f" ({words})"),
-            [],
+            "Refer to the GP" + (" immediately" if immediate else ""),
+            [] if immediate else [words],
             [r.id for r, v in _referral_writers(rules) if _referral_node(v)[0] == name],
             fill="#fff5f5" if immediate else "#fffaf0",
             colour="#c53030",

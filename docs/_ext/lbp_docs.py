@@ -99,6 +99,12 @@ def rule_ref(rule_id: str) -> str:
     return f"{{ref}}`{rule_id} <{rule_label(rule_id)}>`"
 
 
+def table_ref(target_id: str, label: str) -> str:
+    """A link to an entry, for a table cell: the id may break after each dot."""
+    shown = target_id.replace(".", ".\u200b")
+    return f"{{ref}}`{shown} <{label}>`"
+
+
 def resolution_ref(resolution_id: str) -> str:
     """A link to a resolution's entry, showing its id."""
     return f"{{ref}}`{resolution_id} <{resolution_label(resolution_id)}>`"
@@ -333,8 +339,8 @@ def _coverage_cell(record: TracedSentence) -> str:
 
 
 def _rules_cell(record: TracedSentence) -> str:
-    cells = [rule_ref(r) for r in record.rules]
-    cells += [resolution_ref(r) for r in record.resolutions]
+    cells = [table_ref(r, rule_label(r)) for r in record.rules]
+    cells += [table_ref(r, resolution_label(r)) for r in record.resolutions]
     return ", ".join(cells) if cells else "none"
 
 
@@ -476,12 +482,13 @@ def findings_page(report: LiteralReport) -> str:
     ]
     for c in report.collisions:
         number = numbers[c.key]
-        deciding = _joined(resolution_ref(r.id) for r in c.resolutions) or (
+        deciding = _joined(table_ref(r.id, resolution_label(r.id)) for r in c.resolutions) or (
             "**unresolved**" if c.unresolved else "settled without one"
         )
         out.append(
             f"| {{ref}}`{number} <{finding_label(number)}>` | {escape(c.kind.words)} | "
-            f"{rule_ref(c.first.id)}, {rule_ref(c.second.id)} | {deciding} |"
+            f"{table_ref(c.first.id, rule_label(c.first.id))}, "
+            f"{table_ref(c.second.id, rule_label(c.second.id))} | {deciding} |"
         )
     out.append("")
     for kind in FindingKind:
@@ -535,8 +542,9 @@ def findings_page(report: LiteralReport) -> str:
             f"{{ref}}`{numbers[k]} <{finding_label(numbers[k])}>`" for k in use.decides
         )
         out.append(
-            f"| {resolution_ref(res.id)} | {_joined(rule_ref(r) for r in res.winners)} | "
-            f"{_joined(rule_ref(r) for r in res.losers)} | {decides or 'none'} |"
+            f"| {table_ref(res.id, resolution_label(res.id))} | "
+            f"{_joined(table_ref(r, rule_label(r)) for r in res.winners)} | "
+            f"{_joined(table_ref(r, rule_label(r)) for r in res.losers)} | {decides or 'none'} |"
         )
     out.append("")
     return "\n".join(out)
@@ -874,7 +882,8 @@ def _collision_paragraphs(report: LiteralReport) -> list[str]:
         n = numbers[c.key]
         contested = "; ".join(x.describe() for x in c.conflicts)
         text = (
-            f"**{n}. {escape(c.first.title)}** ({rule_ref(c.first.id)}) against "
+            f"**{n}. {escape(c.kind.words)}.** "
+            f"**{escape(c.first.title)}** ({rule_ref(c.first.id)}) against "
             f"**{escape(c.second.title)}** ({rule_ref(c.second.id)}): "
             f"{escape(contested)}."
         )
@@ -886,6 +895,22 @@ def _collision_paragraphs(report: LiteralReport) -> list[str]:
             text += " **Unresolved.**"
         text += f" ({{ref}}`details <{finding_label(n)}>`)"
         out += [text, ""]
+    return out
+
+
+def _gap_paragraphs(report: LiteralReport) -> list[str]:
+    """Coverage the guideline implies that a patient escapes, and what remains resolved."""
+    out = []
+    for check in report.gaps:
+        text = f"**Gap: {escape(check.expectation.statement)}** (`{check.name}`)."
+        if check.witness is not None:
+            text += f" *Witness:* {escape(patient_words(check.witness))}."
+        out += [text + " ({doc}`details </_generated/findings>`)", ""]
+    for slot in report.remaining:
+        text = f"**Still two values for {escape(SLOTS[slot.slot].words)}** with the resolutions."
+        if slot.witness is not None:
+            text += f" *Witness:* {escape(patient_words(slot.witness))}."
+        out += [text + " ({doc}`details </_generated/findings>`)", ""]
     return out
 
 
@@ -1028,6 +1053,7 @@ def committee_page() -> str:
         "</_generated/findings>`).",
         "",
         *_collision_paragraphs(literal),
+        *_gap_paragraphs(literal),
         "## Timing findings",
         "",
         "Where the times the text gives collide when a patient is followed over weeks "
