@@ -100,8 +100,8 @@ def rule_ref(rule_id: str) -> str:
 
 
 def table_ref(target_id: str, label: str) -> str:
-    """A link to an entry, for a table cell: the id may break after each dot."""
-    shown = target_id.replace(".", ".\u200b")
+    """A link to an entry, for a table cell: the id may break after a dot or underscore."""
+    shown = target_id.replace(".", ".\u200b").replace("_", "_\u200b")
     return f"{{ref}}`{shown} <{label}>`"
 
 
