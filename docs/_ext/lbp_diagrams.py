@@ -97,6 +97,8 @@ def value_words(value: object) -> str:
         value = value.value
     if isinstance(value, Window):
         return f"{value.low}+" if value.high is None else f"{value.low}–{value.high}"
+    if isinstance(value, tuple):
+        return ", ".join(value_words(v) for v in value)
     if attrs.has(type(value)):
         return ", ".join(value_words(v) for v in attrs.astuple(value, recurse=False) if v)
     return str(value).replace("_", " ")
@@ -349,6 +351,8 @@ def labelled(value: object) -> str:
     if isinstance(value, enum.Enum):
         kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(value).__name__).lower()
         return f"{kind}: {value_words(value)}"
+    if isinstance(value, tuple):
+        return "; ".join(labelled(v) for v in value)
     if attrs.has(type(value)):
         return "; ".join(
             f"{name.replace('_', ' ')}: {value_words(v)}"
@@ -364,7 +368,22 @@ def _referral_node(value: object) -> tuple[str, str]:
 
 
 def _referral_writers(rules: Iterable[Rule]) -> list[tuple[Rule, object]]:
-    return [(r, v) for r in rules for v in r.writes("referral")]
+    out: list[tuple[Rule, object]] = []
+    for rule in rules:
+        values = tuple(e.value for e in rule.then if _is_referral(e.slot))
+        if values:
+            out.append((rule, values[0] if len(values) == 1 else values))
+    return out
+
+
+def _is_referral(slot: str) -> bool:
+    """The slot is the referral, or a part of it (its urgency, its mode)."""
+    return slot == "referral" or slot.startswith("referral.")
+
+
+def refers(rule: Rule) -> bool:
+    """The rule writes the referral (or a part of it)."""
+    return any(_is_referral(s) for s in rule.slots)
 
 
 def _common(rules: Sequence[Rule]) -> set[Expr]:
@@ -399,6 +418,10 @@ def _offer_lines(rules: Sequence[Rule], context: set[Expr], width: int) -> list[
     return out
 
 
+def _plans_window(rule: Rule) -> bool:
+    return any(isinstance(e.value, Window) for e in rule.then)
+
+
 def _plan_lines(rules: Sequence[Rule]) -> list[str]:
     """Session limit, checks and windows the rules plan, in words."""
     out = []
@@ -418,11 +441,11 @@ _NOT_LISTED = frozenset({"warnings", "evaluation_actions"})
 
 def _set_lines(rules: Sequence[Rule]) -> list[str]:
     """Set slots the rules add to, with how many members."""
-    counts: dict[str, set[object]] = {}
+    counts: dict[str, dict[object, None]] = {}
     for rule in rules:
         for effect in rule.then:
             if SLOTS[effect.slot].kind.value == "set" and effect.slot not in _NOT_LISTED:
-                counts.setdefault(SLOTS[effect.slot].words, set()).add(effect.value)
+                counts.setdefault(SLOTS[effect.slot].words, {})[effect.value] = None
     out = []
     for words, members in counts.items():
         listed = ", ".join(value_words(m) for m in members)
@@ -541,8 +564,8 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
         for r in rules
         if reads_positively(r, "lrs")
         and not profiles_of(r)
-        and "referral" not in r.slots
-        and r.section is not Section.EVALUATION
+        and not refers(r)
+        and (r.section is not Section.EVALUATION or _plans_window(r))
         and not any(s.startswith("neurological_examination.") for s in r.slots)
     ]
     for n in profiles:
@@ -618,7 +641,7 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     evaluation = [
         r
         for r in by_section[Section.EVALUATION]
-        if r.slots & {"referral", "consult_general_practitioner"}
+        if refers(r) or "consult_general_practitioner" in r.slots
     ]
     windows = [r for r in rules if "reevaluation_after_weeks" in r.slots]
     frequency: dict[Expr, int] = {}
@@ -628,7 +651,7 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     shared = max(frequency, key=lambda c: frequency[c], default=None)
     groups: dict[str, list[tuple[str, str, str]]] = {}
     for rule in evaluation:
-        outcome = [f"refer to the GP ({labelled(v)})" for v in rule.writes("referral")]
+        outcome = [f"refer to the GP ({labelled(v)})" for r, v in _referral_writers([rule])]
         if rule.writes("consult_general_practitioner"):
             outcome.append("contact the GP")
         inside = shared is not None and frequency[shared] > 1 and shared in conjuncts(rule.when)
@@ -767,7 +790,7 @@ def stages_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
         )
         if i:
             g.edge(f"s{i - 1}", f"s{i}")
-        if any("referral" in r.slots for r in members):
+        if any(refers(r) for r in members):
             g.edge(f"s{i}", "refer", colour="#c53030")
     reads: set[tuple[int, int, str]] = set()
     writers = {
