@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from lbp_spec.case import Case
-from lbp_spec.episodes import Change, Episode, EpisodeError, simulate
+from lbp_spec.episodes import Change, Episode, EpisodeEnd, EpisodeError, simulate
 from lbp_spec.episodes.timing import TIMING_FINDINGS
 from lbp_spec.episodes.verify import EpisodeReport, EpisodeResult, verify_episodes
 from lbp_spec.errata import ERRATA, ErratumKind
@@ -829,6 +829,14 @@ def proof_report() -> Report:
 
 
 def _words_of(path: str, value: object) -> str:
+    if path == "consultation":
+        return f"at a {_plain(value).replace(' ', '-')} consultation"
+    if path == "weeks_since_start":
+        return f"in week {_plain(value)} since the start of treatment"
+    if path == "improvement":
+        return f"an {_plain(value)} decrease of complaints"
+    if path == "sessions_used":
+        return f"{_plain(value)} {'session' if value == 1 else 'sessions'} used"
     var = VARIABLES.get(path)
     words = var.words if var is not None else path.replace("_", " ")
     if isinstance(value, bool):
@@ -849,20 +857,26 @@ def _plain(value: object) -> str:
     return str(value).replace("_", " ").replace("-", "-")
 
 
-def patient_words(case: Case) -> str:
-    """What sets ``case`` apart from a plain patient, in words (no field names)."""
-    plain = Case()
+def _default_of(before: object, value: object, field: attrs.Attribute[object]) -> object:
+    """What a part of a finding was before (in ``before``), or its default."""
+    if type(before) is type(value):
+        return getattr(before, field.name)
+    return None if field.default is attrs.NOTHING else field.default
+
+
+def patient_words(case: Case, base: Case | None = None) -> str:
+    """What sets ``case`` apart from ``base`` (a plain patient), in words (no field names)."""
+    plain = Case() if base is None else base
     parts: list[str] = []
     for field in attrs.fields(Case):
         value, default = getattr(case, field.name), getattr(plain, field.name)
         if value == default:
             continue
         if attrs.has(type(value)):
-            inner = type(value)()
             parts += [
                 _words_of(f"{field.name}.{f.name}", getattr(value, f.name))
                 for f in attrs.fields(type(value))
-                if getattr(value, f.name) != getattr(inner, f.name)
+                if getattr(value, f.name) != _default_of(default, value, f)
             ] or [VARIABLES[field.name].words if field.name in VARIABLES else field.name]
         else:
             parts.append(_words_of(field.name, value))
@@ -914,6 +928,13 @@ def _gap_paragraphs(report: LiteralReport) -> list[str]:
     return out
 
 
+def _enum_words(text: str) -> str:
+    """``text`` with the values of how an episode ends in words (``not_required``)."""
+    for end in EpisodeEnd:
+        text = re.sub(rf"\b{end.value}\b", end.value.replace("_", " "), text)
+    return text
+
+
 def _episode_witness(result: EpisodeResult) -> str:
     episode = result.episode
     if episode is None:
@@ -927,8 +948,9 @@ def _episode_witness(result: EpisodeResult) -> str:
     elif result.violation is not None:
         where = "; "
     start = patient_words(visits[0].case)
-    return f"{start}, seen {len(visits)} times up to day {last.day} (week {last.week})" + (
-        where + result.violation.message if result.violation is not None else ""
+    seen = "once" if len(visits) == 1 else f"{len(visits)} times"
+    return f"{start}, seen {seen} up to day {last.day} (week {last.week})" + (
+        where + _enum_words(result.violation.message) if result.violation is not None else ""
     )
 
 
@@ -972,6 +994,10 @@ def errata_label(item_id: str) -> str:
     return "erratum-" + item_id.lower().replace(".", "-").replace("_", "-")
 
 
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def _unreachable_paragraphs(health: HealthReport) -> list[str]:
     never: dict[str, list[str]] = {}
     out: list[str] = []
@@ -984,9 +1010,7 @@ def _unreachable_paragraphs(health: HealthReport) -> list[str]:
                 "",
             ]
     if never:
-        listed = "; ".join(
-            f"{escape(k)}: never {escape(' or '.join(vs))}" for k, vs in never.items()
-        )
+        listed = "; ".join(f"{escape(k)}: never {escape(_or(vs))}" for k, vs in never.items())
         out += [
             "**Values of the scale no rule gives.** The advice can never say: "
             f"{listed}. These are facts of the text (it never recommends TENS, for "
@@ -1007,7 +1031,7 @@ def _property_paragraphs(report: Report) -> list[str]:
         if r.witness is not None:
             text += f" *Witness:* {escape(patient_words(r.witness))}"
             if r.worse is not None:
-                text += f"; made worse: {escape(patient_words(r.worse))}"
+                text += f"; made worse: {escape(patient_words(r.worse, r.witness))}"
             text += "."
         if r.property.note:
             text += f" {escape(r.property.note)}"
