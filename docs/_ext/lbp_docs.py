@@ -695,6 +695,13 @@ def flow_page(ruleset: RuleSet) -> str:
             "stage refers.",
             "",
             *_svg_block(stages),
+            *_legend(
+                [
+                    ("solid arrow", "the order of the stages"),
+                    ("dashed arrow", "the later stage reads a field the earlier one decides"),
+                    ("red arrow", "the stage can refer the patient to the GP"),
+                ]
+            ),
         ]
     )
 
@@ -704,36 +711,35 @@ def flow_page(ruleset: RuleSet) -> str:
 _FACTOR = PrognosticFactor.PREVIOUS_EPISODES
 
 
-def pathway_scenarios() -> list[tuple[str, str, Case]]:
-    """(title, what it shows, initial case) for each picture of the pathway page."""
+def pathway_scenarios() -> list[tuple[str, Case]]:
+    """(who, initial case) for each picture of the pathway page."""
     need = {"need_for_assistance": True}
     return [
+        ("a patient without prognostic factors", Case(**need)),
         (
-            "Profile 1 (no dominant factor), no adequate improvement",
-            "a patient without prognostic factors",
-            Case(**need),
-        ),
-        (
-            "Profile 2 (a non-dominant factor), no adequate improvement",
-            "a patient with one non-dominant factor",
+            "a patient with one non-dominant prognostic factor",
             Case(**need, prognostic_factors={_FACTOR: FactorLevel.NON_DOMINANT}),
         ),
         (
-            "Profile 3 (a dominant factor), no adequate improvement",
-            "a patient with one dominant factor",
+            "a patient with one dominant prognostic factor",
             Case(**need, prognostic_factors={_FACTOR: FactorLevel.DOMINANT}),
         ),
+        ("a patient with LRS and no prognostic factors", Case(**need, lrs=True)),
         (
-            "LRS, no adequate improvement",
-            "a patient with LRS and no prognostic factors",
-            Case(**need, lrs=True),
-        ),
-        (
-            "LRS in profile 3, no adequate improvement",
-            "a patient with LRS and one dominant factor",
+            "a patient with LRS and one dominant prognostic factor",
             Case(**need, lrs=True, prognostic_factors={_FACTOR: FactorLevel.DOMINANT}),
         ),
     ]
+
+
+def pathway_title(episode: Episode) -> str:
+    """The title of a pathway picture, from the advice at its first consultation."""
+    first = episode.visits[0]
+    profile = first.advice.profile
+    who = f"Profile {profile}" if profile is not None else "No profile"
+    if first.case.lrs:
+        who = f"LRS, {who.lower()}" if profile is not None else "LRS"
+    return f"{who}, without adequate improvement"
 
 
 _NO_IMPROVEMENT = Change(
@@ -790,12 +796,13 @@ def pathway_page(ruleset: RuleSet) -> str:
             ]
         ),
     ]
-    for title, who, start in pathway_scenarios():
+    for who, start in pathway_scenarios():
         try:
             episode = pathway_episode(start, ruleset)
         except (ValueError, EpisodeError) as error:  # a changed pathway may refuse the plan
-            logger.warning("lbp_docs: no pathway picture for %s: %s", title, error)
+            logger.warning("lbp_docs: no pathway picture for %s: %s", who, error)
             continue
+        title = pathway_title(episode)
         out += [
             f"## {escape(title)}",
             "",
