@@ -775,7 +775,7 @@ def pathway_page(ruleset: RuleSet) -> str:
     out = [
         "# The care pathway over time",
         "",
-        _BANNER.format(source="lbp_spec.episodes (the pathway and the simulator)"),
+        _BANNER.format(source="lbp_spec.episodes.pathway"),
         "What happens over the weeks after the first consultation, for a patient whose "
         "complaints do not decrease adequately, per profile and for LRS. Each picture is an "
         "episode played by the simulator ({func}`lbp_spec.episodes.simulate`) on the rules and "
@@ -1057,7 +1057,7 @@ def committee_page() -> str:
     out = [
         "# For the guideline committee",
         "",
-        _BANNER.format(source="lbp_spec (the rules, the findings and lbp_spec.errata)"),
+        _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
         "```{raw} html",
         '<p class="lbp-print-hint">This page prints as a handout (use the browser\'s print; '
         "the menus and sidebars are left out).</p>",
