@@ -88,7 +88,7 @@ class _Links(HTMLParser):
                 continue
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
-            if tag == "a" and name == "href":
+            if tag == "a" and name in ("href", "xlink:href"):  # links in inline SVG too
                 self.links.append(value)
 
 

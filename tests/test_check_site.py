@@ -24,12 +24,14 @@ def test_broken_file_and_fragment_links_are_reported(tmp_path: Path) -> None:
     """A link to a missing page and one to a missing id are both problems; good ones are not."""
     (tmp_path / "index.html").write_text(
         '<a href="a.html#here">ok</a> <a href="a.html#gone">bad id</a> '
-        '<a href="missing.html">bad file</a> <a href="https://example.org">external</a>',
+        '<a href="missing.html">bad file</a> <a href="https://example.org">external</a>'
+        '<svg><a xlink:href="a.html#nowhere"><text>in a diagram</text></a></svg>',
         encoding="utf-8",
     )
     (tmp_path / "a.html").write_text('<h1 id="here">A</h1>', encoding="utf-8")
     problems = _checker().check_links(tmp_path)
     assert [
+        "index.html: no #nowhere in a.html#nowhere",
         "index.html: no #gone in a.html#gone",
         "index.html: broken link missing.html",
     ] == sorted(problems, reverse=True)

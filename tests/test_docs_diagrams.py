@@ -131,6 +131,9 @@ def test_every_link_names_a_rule_of_the_set() -> None:
     known = {r.id.lower() for r in GUIDELINE.rules}
     assert anchors
     assert set() == anchors - known
+    sections = set(re.findall(r"rules\.html#(section-[a-z0-9-]+)", dot))
+    assert sections
+    assert set() == sections - {D.section_anchor(r.section) for r in GUIDELINE.rules}
     for stage in ("need for assistance", "red flags", "neurological examination", "profile 3"):
         assert stage in _words(dot).lower()
 

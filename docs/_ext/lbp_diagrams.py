@@ -262,10 +262,25 @@ def _href(rules_page: str, rule_ids: Sequence[str]) -> str:
     return f"{rules_page}#rule-{rule_ids[0].lower()}" if rule_ids else rules_page
 
 
+def section_anchor(section: Section) -> str:
+    """The catalogue's target for a guideline section (as the docs extension names it)."""
+    return "section-" + re.sub(r"[^a-z0-9]+", "-", section.name.lower()).strip("-")
+
+
 class _Graph:
-    def __init__(self, rules_page: str) -> None:
+    def __init__(self, rules_page: str, ruleset: RuleSet) -> None:
         self.rules_page = rules_page
+        self.sections = {r.id: r.section for r in ruleset.rules}
         self.lines: list[str] = []
+
+    def href(self, rules: Sequence[str]) -> str:
+        """One rule: its entry; several of one section: the section; else the first rule."""
+        sections = {self.sections.get(r) for r in rules}
+        if len(rules) > 1 and len(sections) == 1 and None not in sections:
+            (section,) = sections
+            assert section is not None
+            return f"{self.rules_page}#{section_anchor(section)}"
+        return _href(self.rules_page, rules)
 
     def node(
         self,
@@ -283,7 +298,7 @@ class _Graph:
         self.lines.append(
             f"{name} [label={_html_label(title, lines, width)}, shape={shape}, "
             f'style="rounded,filled", fillcolor="{fill}", color="{colour}", '
-            f"URL={_q(_href(self.rules_page, rules))}, tooltip={_q(tooltip)}, "
+            f"URL={_q(self.href(rules))}, tooltip={_q(tooltip)}, "
             'target="_top"];'
         )
 
@@ -302,7 +317,7 @@ class _Graph:
         if label:
             attrs_.append(f'label="{_edge_label(label, width)}"')
         if rules:
-            attrs_.append(f"URL={_q(_href(self.rules_page, rules))}")
+            attrs_.append(f"URL={_q(self.href(rules))}")
             attrs_.append(f"tooltip={_q('rules: ' + ', '.join(rules))}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attrs_)}];")
 
@@ -467,7 +482,7 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
             shows the chart; nodes link to ``<rules_page>#rule-<id>``.
 
     """
-    g = _Graph(rules_page)
+    g = _Graph(rules_page, ruleset)
     rules = ruleset.rules
     by_section = {s: [r for r in rules if r.section is s] for s in Section}
 
@@ -765,7 +780,7 @@ def stages_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     solid arrows in stage order, dashed arrows where a stage's rules read a
     field another stage decides, red arrows to a referral.
     """
-    g = _Graph(rules_page)
+    g = _Graph(rules_page, ruleset)
     stages: list[list[Rule]] = [[] for _ in STAGES]
     for rule in ruleset.rules:
         stages[_stage_of(rule)].append(rule)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import attrs
-from lbp_diagrams import flowchart_dot, render_svg, stages_dot, timeline_svg
+from lbp_diagrams import flowchart_dot, render_svg, section_anchor, stages_dot, timeline_svg
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -90,8 +90,8 @@ def resolution_label(resolution_id: str) -> str:
 
 
 def section_label(section: Section) -> str:
-    """Target name of a guideline section in the catalogue."""
-    return "section-" + re.sub(r"[^a-z0-9]+", "-", section.name.lower()).strip("-")
+    """Target name of a guideline section in the catalogue (the diagrams link to it)."""
+    return section_anchor(section)
 
 
 def rule_ref(rule_id: str) -> str:
