@@ -258,8 +258,13 @@ def _html_label(title: str, lines: Sequence[str], width: int = 26) -> str:
     return "<" + '<BR ALIGN="LEFT"/>'.join(rows) + '<BR ALIGN="LEFT"/>>'
 
 
+def rule_anchor(rule_id: str) -> str:
+    """The HTML id of a rule's entry in the catalogue (as docutils writes its label)."""
+    return "rule-" + re.sub(r"[^a-z0-9]+", "-", rule_id.lower()).strip("-")
+
+
 def _href(rules_page: str, rule_ids: Sequence[str]) -> str:
-    return f"{rules_page}#rule-{rule_ids[0].lower()}" if rule_ids else rules_page
+    return f"{rules_page}#{rule_anchor(rule_ids[0])}" if rule_ids else rules_page
 
 
 def section_anchor(section: Section) -> str:
