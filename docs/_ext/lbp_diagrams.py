@@ -478,6 +478,19 @@ def _count(n: int, words: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _when_assessed(rules: Sequence[Rule]) -> str:
+    """At which consultations the rules apply, from what their conditions read."""
+    kinds = {
+        value_words(n.value)
+        for r in rules
+        for n in r.when.walk()
+        if isinstance(n, Is) and n.path == "consultation"
+    }
+    if not kinds:
+        return "assess at every consultation"
+    return "assess at the " + " and ".join(sorted(kinds)) + " consultation"
+
+
 def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     """The clinical flowchart of one consultation, as Graphviz DOT, from ``ruleset``.
 
@@ -530,7 +543,7 @@ def flowchart_dot(ruleset: RuleSet, rules_page: str = "rules.html") -> str:
     g.node(
         "red_flags",
         "Red flags and signs of a neurological emergency",
-        ["assess at every consultation"],
+        [_when_assessed([r for r, _ in flags])],
         [r.id for r, _ in flags],
     )
     g.edge("need", "red_flags", "yes")
