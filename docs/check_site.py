@@ -11,12 +11,26 @@ It checks, and exits non-zero with the list of problems otherwise:
 2. in headless Chromium (Debian's ``chromium`` package; no network), the front
    page, the rule catalogue, one rule's entry, the property catalogue and the
    decision flow render with their content (the DOM after scripts ran);
-3. the site's search finds the rule catalogue by a word of a rule's quote.
+3. the site's search finds the rule catalogue by a word of a rule's quote;
+4. every page fits a reader's window (rendered in Chromium at 1400 px wide, after
+   layout, by a script injected into a copy of the page):
+
+   * no text in a diagram (SVG) renders smaller than 12 px, and no diagram is
+     scaled down to fit, wider than its column or outside the window;
+   * no text or shape of a diagram lies outside its SVG (clipped);
+   * no table is wider than its column (it wraps instead of scrolling);
+   * a code block wider than its column scrolls, with a visible scrollbar
+     (``overflow-x`` auto or scroll), and none is wider than the window;
+   * prose (paragraphs, list items, table cells, definitions; code left out)
+     shows no Python literal: ``True``, ``False``, or ``None`` inside a sentence.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -42,9 +56,20 @@ RENDER_CHECKS = (
     ("_generated/rules.html", "Rule catalogue", "the rule catalogue"),
     ("_generated/rules.html#rule-lrs-refer-severe", "NPRS ≥ 8", "one rule's entry and its quote"),
     ("_generated/properties.html", "proven", "the property catalogue with live results"),
-    ("_generated/flow.html", "<svg", "the decision flow diagram"),
+    ("_generated/flow.html", "Need for assistance", "the clinical flowchart"),
+    ("_generated/pathway.html", "lbp-timeline", "the care pathway over time"),
+    ("_generated/committee.html", "Errata and ambiguities", "the committee's page"),
     ("_generated/findings.html", "RES.MOST_URGENT_REFERRAL", "the literal findings"),
 )
+
+WINDOW_WIDTH = 1400
+"""The window width (CSS px) at which the layout is checked."""
+MIN_FONT_PX = 12
+"""The smallest rendered text size allowed in a diagram."""
+
+LAYOUT_SCRIPT = Path(__file__).with_name("check_site.js")
+"""The layout checks, run in each page after layout (see the module docstring)."""
+
 
 # A word that occurs in a rule's quote ("passive arthrogenic mobilisations").
 SEARCH_WORD = "arthrogenic"
@@ -63,7 +88,7 @@ class _Links(HTMLParser):
                 continue
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
-            if tag == "a" and name == "href":
+            if tag == "a" and name in ("href", "xlink:href"):  # links in inline SVG too
                 self.links.append(value)
 
 
@@ -93,7 +118,35 @@ def check_links(site: Path) -> list[str]:
     return problems
 
 
-def _dump_dom(browser: str, url: str) -> str:
+def _layout_problems(browser: str, page: Path, site: Path) -> list[str]:
+    """Render ``page`` at the window width with the layout script; what it finds."""
+    copy = page.with_name(f".lbp-layout-{page.name}")
+    text = page.read_text(encoding="utf-8")
+    code = LAYOUT_SCRIPT.read_text(encoding="utf-8").replace("MIN", str(MIN_FONT_PX))
+    script = f"<script>\n{code}</script>\n"
+    copy.write_text(text.replace("</body>", script + "</body>", 1), encoding="utf-8")
+    try:
+        dom = _dump_dom(browser, copy.as_uri(), WINDOW_WIDTH)
+    finally:
+        copy.unlink()
+    found = re.search(r'data-lbp-layout="([^"]*)"', dom)
+    where = page.relative_to(site)
+    if found is None:
+        return [f"{where}: the layout check did not run"]
+    return [f"{where}: {p}" for p in json.loads(html.unescape(found.group(1)))]
+
+
+def check_layout(site: Path, browser: str) -> list[str]:
+    """Every page of the site, as :data:`LAYOUT_SCRIPT` checks it at 1400 px."""
+    problems: list[str] = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name.startswith(".") or page.name in {"search.html", "genindex.html"}:
+            continue
+        problems += _layout_problems(browser, page, site)
+    return problems
+
+
+def _dump_dom(browser: str, url: str, width: int = WINDOW_WIDTH) -> str:
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
             [
@@ -101,6 +154,7 @@ def _dump_dom(browser: str, url: str) -> str:
                 *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=10000",
+                f"--window-size={width},1000",
                 "--dump-dom",
                 url,
             ],
@@ -148,13 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     if browser is None:
         print(f"no browser {args.browser!r}: apt-get install chromium", file=sys.stderr)
         return 2
-    problems = check_links(site) + check_browser(site, browser)
+    problems = check_links(site) + check_browser(site, browser) + check_layout(site, browser)
     for problem in problems:
         print(problem)
     pages = len(list(site.rglob("*.html")))
     print(
         f"site check: {pages} pages, links checked, {len(RENDER_CHECKS)} pages rendered in "
-        f"Chromium, search for {SEARCH_WORD!r}: {len(problems)} problem(s)"
+        f"Chromium, search for {SEARCH_WORD!r}, every page's layout at {WINDOW_WIDTH} px: "
+        f"{len(problems)} problem(s)"
     )
     return 1 if problems else 0
 

@@ -119,3 +119,6 @@ def setup(app):  # type: ignore[no-untyped-def]
 
 html_theme = "furo"
 html_title = f"lbp_spec {release}"
+# Diagrams, wrapping tables, visible scrollbars and the print stylesheet.
+html_static_path = ["_static"]
+html_css_files = ["lbp.css"]

@@ -20,13 +20,22 @@ A page is rewritten only when its text changes, so incremental builds stay quick
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+import attrs
+from lbp_diagrams import flowchart_dot, render_svg, section_anchor, stages_dot, timeline_svg
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from lbp_spec.case import Case
+from lbp_spec.episodes import Change, Episode, EpisodeEnd, EpisodeError, simulate
+from lbp_spec.episodes.timing import TIMING_FINDINGS
+from lbp_spec.episodes.verify import EpisodeReport, EpisodeResult, verify_episodes
+from lbp_spec.errata import ERRATA, ErratumKind
 from lbp_spec.findings import (
     Collision,
     CoverageCheck,
@@ -37,7 +46,8 @@ from lbp_spec.findings import (
     analyse,
     winner_words,
 )
-from lbp_spec.logic import Expr, Named
+from lbp_spec.health import Cause, HealthReport, check_health
+from lbp_spec.logic import VARIABLES, Expr, Named
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import case_findings
 from lbp_spec.rule import SLOTS, Resolution, Rule
@@ -46,9 +56,10 @@ from lbp_spec.ruleset import RuleSet
 from lbp_spec.traceability import TRACEABILITY, Coverage, Gap, TracedSentence
 from lbp_spec.verify import Report, verify
 from lbp_spec.verify import Status as ProofStatus
-from lbp_spec.vocabulary import Section
+from lbp_spec.vocabulary import FactorLevel, Improvement, PrognosticFactor, Section
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 GENERATED = "_generated"
 """Directory, inside the docs source, that receives the generated pages."""
@@ -79,13 +90,19 @@ def resolution_label(resolution_id: str) -> str:
 
 
 def section_label(section: Section) -> str:
-    """Target name of a guideline section in the catalogue."""
-    return "section-" + re.sub(r"[^a-z0-9]+", "-", section.name.lower()).strip("-")
+    """Target name of a guideline section in the catalogue (the diagrams link to it)."""
+    return section_anchor(section)
 
 
 def rule_ref(rule_id: str) -> str:
     """A link to a rule's entry, showing its id."""
     return f"{{ref}}`{rule_id} <{rule_label(rule_id)}>`"
+
+
+def table_ref(target_id: str, label: str) -> str:
+    """A link to an entry, for a table cell: the id may break after a dot or underscore."""
+    shown = target_id.replace(".", ".\u200b").replace("_", "_\u200b")
+    return f"{{ref}}`{shown} <{label}>`"
 
 
 def resolution_ref(resolution_id: str) -> str:
@@ -322,8 +339,8 @@ def _coverage_cell(record: TracedSentence) -> str:
 
 
 def _rules_cell(record: TracedSentence) -> str:
-    cells = [rule_ref(r) for r in record.rules]
-    cells += [resolution_ref(r) for r in record.resolutions]
+    cells = [table_ref(r, rule_label(r)) for r in record.rules]
+    cells += [table_ref(r, resolution_label(r)) for r in record.resolutions]
     return ", ".join(cells) if cells else "none"
 
 
@@ -465,12 +482,13 @@ def findings_page(report: LiteralReport) -> str:
     ]
     for c in report.collisions:
         number = numbers[c.key]
-        deciding = _joined(resolution_ref(r.id) for r in c.resolutions) or (
+        deciding = _joined(table_ref(r.id, resolution_label(r.id)) for r in c.resolutions) or (
             "**unresolved**" if c.unresolved else "settled without one"
         )
         out.append(
             f"| {{ref}}`{number} <{finding_label(number)}>` | {escape(c.kind.words)} | "
-            f"{rule_ref(c.first.id)}, {rule_ref(c.second.id)} | {deciding} |"
+            f"{table_ref(c.first.id, rule_label(c.first.id))}, "
+            f"{table_ref(c.second.id, rule_label(c.second.id))} | {deciding} |"
         )
     out.append("")
     for kind in FindingKind:
@@ -524,8 +542,9 @@ def findings_page(report: LiteralReport) -> str:
             f"{{ref}}`{numbers[k]} <{finding_label(numbers[k])}>`" for k in use.decides
         )
         out.append(
-            f"| {resolution_ref(res.id)} | {_joined(rule_ref(r) for r in res.winners)} | "
-            f"{_joined(rule_ref(r) for r in res.losers)} | {decides or 'none'} |"
+            f"| {table_ref(res.id, resolution_label(res.id))} | "
+            f"{_joined(table_ref(r, rule_label(r)) for r in res.winners)} | "
+            f"{_joined(table_ref(r, rule_label(r)) for r in res.losers)} | {decides or 'none'} |"
         )
     out.append("")
     return "\n".join(out)
@@ -533,7 +552,7 @@ def findings_page(report: LiteralReport) -> str:
 
 def literal_findings() -> str:
     """The findings page of the built-in guideline; problems are logged as warnings."""
-    report = analyse(GUIDELINE)
+    report = literal_report()
     if report.errors or report.unknown:
         logger.warning(
             "lbp_docs: the literal analysis has %d errors and %d unknown results",
@@ -602,126 +621,497 @@ def properties_page(report: Report) -> str:
 
 def live_properties() -> str:
     """Run the catalogue on the built-in guideline; a failed requirement is a warning."""
-    report = verify(GUIDELINE)
+    report = proof_report()
     if not report.ok:
         logger.warning("lbp_docs: not every requirement is proven on the built-in guideline")
     return properties_page(report)
 
 
-# -- decision flow diagram (SVG, generated from the rules; no network at build or view) ------
+# -- diagrams: the clinical flowchart, the stages, the pathway over time ------------------------
 
-_STAGES: tuple[tuple[str, tuple[Section, ...]], ...] = (
-    ("Intake", (Section.NEED_FOR_ASSISTANCE,)),
-    ("Red flags and emergency", (Section.RED_FLAGS,)),
-    ("LRS", (Section.LRS, Section.NEUROLOGICAL_EXAMINATION)),
-    ("Profile", (Section.PROGNOSTIC_FACTORS, Section.PROFILES, Section.SBST)),
-    ("Treatment", (Section.INFORMATION, Section.EXERCISE, Section.BEHAVIOUR, Section.PASSIVE)),
-    ("Evaluation and referral", (Section.EVALUATION,)),
-)
+_RULES_FROM_GENERATED = "rules.html"
 
 
-def _stage_of(rule: Rule) -> int:
-    for i, (_, sections) in enumerate(_STAGES):
-        if rule.section in sections:
-            return i
-    return len(_STAGES) - 1
+def _svg_block(svg: str, wide: bool = True) -> list[str]:
+    css = "lbp-figure lbp-wide" if wide else "lbp-figure"
+    return ["```{raw} html", f'<div class="{css}">{svg}</div>', "```", ""]
 
 
-def _svg_text(x: float, y: float, text: str, size: int = 12, weight: str = "normal") -> str:
-    safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return (
-        f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" font-weight="{weight}" '
-        f'text-anchor="middle" font-family="sans-serif">{safe}</text>'
-    )
-
-
-def flow_svg(ruleset: RuleSet) -> str:
-    """The decision flow as an SVG, drawn from the rules.
-
-    One box per stage, with its rules and the advice fields it decides; solid arrows
-    for the order of the stages, dashed arrows where a stage's rules read a field
-    another stage decides; a referral exit where a stage refers.
-    """
-    stages: list[list[Rule]] = [[] for _ in _STAGES]
-    for rule in ruleset.rules:
-        stages[_stage_of(rule)].append(rule)
-    writers_stage = {
-        slot: {_stage_of(r) for r, _ in ruleset.writers(slot)} for slot in ruleset.written_slots
-    }
-    reads: set[tuple[int, int]] = set()
-    for rule in ruleset.rules:
-        for slot in ruleset.reads(rule):
-            for source in writers_stage.get(slot, ()):
-                if source != _stage_of(rule):
-                    reads.add((source, _stage_of(rule)))
-    width, box_w, box_h, gap, top = 1180, 170, 170, 32, 60
-    xs = [20 + i * (box_w + gap) for i in range(len(_STAGES))]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 420" role="img" '
-        'aria-label="Decision flow of the guideline, generated from the rules">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
-    ]
-    for i, ((name, _), rules) in enumerate(zip(_STAGES, stages, strict=True)):
-        x = xs[i]
-        parts.append(
-            f'<rect x="{x}" y="{top}" width="{box_w}" height="{box_h}" rx="10" '
-            'fill="#eef4fb" stroke="#2b6cb0" stroke-width="1.5"/>'
-        )
-        parts.append(_svg_text(x + box_w / 2, top + 22, name, 13, "bold"))
-        parts.append(_svg_text(x + box_w / 2, top + 42, f"{len(rules)} rules", 11))
-        slots = sorted({s.split(".")[0] for r in rules for s in r.slots})
-        for k, slot in enumerate(slots[:7]):
-            parts.append(_svg_text(x + box_w / 2, top + 64 + 14 * k, slot.replace("_", " "), 10))
-        if any("referral" in r.slots for r in rules):
-            parts.append(
-                f'<line x1="{x + box_w / 2}" y1="{top + box_h}" x2="{x + box_w / 2}" '
-                f'y2="{top + box_h + 60}" stroke="#c53030" stroke-width="1.5" '
-                'marker-end="url(#arrow)"/>'
-            )
-            parts.append(_svg_text(x + box_w / 2, top + box_h + 78, "refer to the GP", 11))
-        if i + 1 < len(_STAGES):
-            parts.append(
-                f'<line x1="{x + box_w}" y1="{top + box_h / 2}" x2="{xs[i + 1]}" '
-                f'y2="{top + box_h / 2}" stroke="#444" stroke-width="1.5" '
-                'marker-end="url(#arrow)"/>'
-            )
-    for n, (source, target) in enumerate(sorted(reads)):
-        x1 = xs[source] + box_w / 2
-        x2 = xs[target] + box_w / 2
-        lift = 18 + 9 * n
-        parts.append(
-            f'<path d="M {x1} {top} C {x1} {top - lift}, {x2} {top - lift}, {x2} {top}" '
-            'fill="none" stroke="#718096" stroke-dasharray="5 4" marker-end="url(#arrow)"/>'
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
+def _legend(items: Iterable[tuple[str, str]]) -> list[str]:
+    return ["| Mark | Meaning |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in items), ""]
 
 
 def flow_page(ruleset: RuleSet) -> str:
-    """The page with the decision flow diagram."""
+    """The clinical flowchart of one consultation, and the stage overview, laid out by Graphviz."""
+    chart = render_svg(
+        flowchart_dot(ruleset, _RULES_FROM_GENERATED),
+        "Clinical flowchart of the guideline, generated from the rules",
+    )
+    stages = render_svg(stages_dot(ruleset, _RULES_FROM_GENERATED), "Stages of the rule set")
     return "\n".join(
         [
-            "# Decision flow",
+            "# Clinical flowchart",
             "",
             _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
-            "The guideline as a flow, drawn from the rules each time the documentation is "
-            "built: one box per stage (with the number of its rules and the advice fields "
-            "they decide), solid arrows in the order of the stages, dashed arrows where the "
-            "rules of a stage read a field that another stage decides (for example the "
-            "treatment rules read the profile), and a red exit where a stage refers the "
-            "patient to the GP. The picture is inline SVG: it needs no network to build or "
-            "to view.",
+            "The path a patient takes at a consultation, as the rules decide it: the need for "
+            "assistance; red flags and signs of a neurological emergency; suspected LRS and the "
+            "neurological examination; severe LRS; the prognostic factors that select profile "
+            "1, 2 or 3; what each profile, and LRS, is offered; the follow-up evaluation and "
+            "the referral. It is drawn from the rule conditions each time the documentation is "
+            "built (Graphviz lays it out): the conditions on the arrows and the thresholds in "
+            "them (MRC, NPRS, the fingertip-to-floor distance, the weeks) are those the rules "
+            "hold, so a changed rule changes the picture. Click a box or a condition to open "
+            "its rules in the {doc}`rule catalogue </_generated/rules>`.",
             "",
-            "```{raw} html",
-            flow_svg(ruleset),
-            "```",
+            *_svg_block(chart),
+            "How to read it:",
             "",
-            "The rules of each stage are in the {doc}`rule catalogue </_generated/rules>`.",
+            *_legend(
+                [
+                    ("blue box", "a step of the assessment"),
+                    ("green box", "a treatment profile and what it is offered"),
+                    (
+                        "orange box",
+                        "LRS: what the LRS rows add, in any profile (they win "
+                        "over the profile where both speak)",
+                    ),
+                    ("yellow box", "what every profile is offered"),
+                    ("red arrow and box", "a referral to the GP, with its urgency"),
+                    ("dashed arrow", "LRS patients only"),
+                    ("dotted arrow", "every profile also gets this"),
+                    ("*offer*, *consider*", "recommended (permitted)"),
+                    ("*preferably not*, *do not*", "advised against (forbidden)"),
+                ]
+            ),
+            "The time course over the weeks that follow (checks, re-evaluation windows, GP "
+            "contact, referral) is on {doc}`the care pathway over time </_generated/pathway>`.",
             "",
+            "## The rule set in stages",
+            "",
+            "A secondary overview of how the rule set is organised: one box per stage with the "
+            "number of its rules and the advice fields they decide; solid arrows in the order "
+            "of the stages, dashed arrows where a stage's rules read a field decided two or "
+            "more stages before (the treatment rules read the profile), red arrows where a "
+            "stage refers.",
+            "",
+            *_svg_block(stages),
+            *_legend(
+                [
+                    ("solid arrow", "the order of the stages"),
+                    ("dashed arrow", "the later stage reads a field the earlier one decides"),
+                    ("red arrow", "the stage can refer the patient to the GP"),
+                ]
+            ),
         ]
     )
+
+
+# The patients the pathway pictures start from: a profile is chosen by the therapist's
+# judgement of the prognostic factors, so each is a plain patient with that judgement.
+_FACTOR = PrognosticFactor.PREVIOUS_EPISODES
+
+
+def pathway_scenarios() -> list[tuple[str, Case]]:
+    """(who, initial case) for each picture of the pathway page."""
+    need = {"need_for_assistance": True}
+    return [
+        ("a patient without prognostic factors", Case(**need)),
+        (
+            "a patient with one non-dominant prognostic factor",
+            Case(**need, prognostic_factors={_FACTOR: FactorLevel.NON_DOMINANT}),
+        ),
+        (
+            "a patient with one dominant prognostic factor",
+            Case(**need, prognostic_factors={_FACTOR: FactorLevel.DOMINANT}),
+        ),
+        ("a patient with LRS and no prognostic factors", Case(**need, lrs=True)),
+        (
+            "a patient with LRS and one dominant prognostic factor",
+            Case(**need, lrs=True, prognostic_factors={_FACTOR: FactorLevel.DOMINANT}),
+        ),
+    ]
+
+
+def pathway_title(episode: Episode) -> str:
+    """The title of a pathway picture, from the advice at its first consultation."""
+    first = episode.visits[0]
+    profile = first.advice.profile
+    who = f"Profile {profile}" if profile is not None else "No profile"
+    if first.case.lrs:
+        who = f"LRS, {who.lower()}" if profile is not None else "LRS"
+    return f"{who}, without adequate improvement"
+
+
+_NO_IMPROVEMENT = Change(
+    findings={
+        "improvement": Improvement.INADEQUATE,
+        "reevaluation_new_insights": False,
+        "adjustment_expected_to_suffice": False,
+    }
+)
+
+
+def pathway_episode(start: Case, ruleset: RuleSet = GUIDELINE) -> Episode:
+    """The episode of a patient who never improves adequately, each follow-up at the earliest."""
+    return simulate(start, [_NO_IMPROVEMENT] * 80, ruleset=ruleset)
+
+
+def _visits_words(episode: Episode) -> str:
+    days = [v.day for v in episode.visits]
+    last = episode.visits[-1]
+    end = (
+        f"referred to the GP on day {last.day} (week {last.week})"
+        if last.advice.referral is not None
+        else f"not referred by week {episode.bound_weeks}"
+    )
+    contact = next((v for v in episode.visits if v.advice.consult_general_practitioner), None)
+    gp = f"; the GP is contacted on day {contact.day} (week {contact.week})" if contact else ""
+    shown = ", ".join(str(d) for d in days[:12]) + (", ..." if len(days) > 12 else "")
+    return f"{len(days)} consultations (days {shown}){gp}; {end}."
+
+
+def pathway_page(ruleset: RuleSet) -> str:
+    """The care pathway over time per profile and for LRS, from simulated episodes."""
+    out = [
+        "# The care pathway over time",
+        "",
+        _BANNER.format(source="lbp_spec.episodes.pathway"),
+        "What happens over the weeks after the first consultation, for a patient whose "
+        "complaints do not decrease adequately, per profile and for LRS. Each picture is an "
+        "episode played by the simulator ({func}`lbp_spec.episodes.simulate`) on the rules and "
+        "the pathway the episode proofs use: every consultation gets the rules' advice, and "
+        "the pathway decides when the next one comes (at the earliest it allows). Week 0 is "
+        "the initial consultation; the bars are the windows the advice plans (from the "
+        "consultation that plans them), the marks the consultations. At each follow-up the "
+        "patient reports an inadequate decrease of complaints, and a re-evaluation, when "
+        "due, brings nothing new. Change a rule or the pathway and the pictures follow.",
+        "",
+        *_legend(
+            [
+                ("blue dot", "a consultation"),
+                ("small grey dot", "a check after a number of days the advice asked for"),
+                ("orange dot", "the GP is contacted"),
+                ("red diamond", "referral to the GP: the episode ends"),
+                ("coloured bar", "a window the advice plans, in weeks since the start"),
+            ]
+        ),
+    ]
+    for who, start in pathway_scenarios():
+        try:
+            episode = pathway_episode(start, ruleset)
+        except (ValueError, EpisodeError) as error:  # a changed pathway may refuse the plan
+            logger.warning("lbp_docs: no pathway picture for %s: %s", who, error)
+            continue
+        title = pathway_title(episode)
+        out += [
+            f"## {escape(title)}",
+            "",
+            *_svg_block(timeline_svg(episode, title)),
+            f"For {who}: {escape(_visits_words(episode))} The episode properties and timing "
+            "findings about this path are on {doc}`the committee page </_generated/committee>`.",
+            "",
+        ]
+    return "\n".join(out)
+
+
+# -- the committee's page ------------------------------------------------------------------------
+
+_CACHE: dict[str, object] = {}
+
+
+def _cached(key: str, make: Callable[[], T]) -> T:
+    if key not in _CACHE:
+        _CACHE[key] = make()
+    return _CACHE[key]  # type: ignore[return-value]
+
+
+def literal_report() -> LiteralReport:
+    """The literal analysis of the built-in guideline, run once per build."""
+    return _cached("literal", lambda: analyse(GUIDELINE))
+
+
+def proof_report() -> Report:
+    """The property catalogue run on the built-in guideline, once per build."""
+    return _cached("verify", lambda: verify(GUIDELINE))
+
+
+def _words_of(path: str, value: object) -> str:
+    if path == "consultation":
+        return f"at a {_plain(value).replace(' ', '-')} consultation"
+    if path == "weeks_since_start":
+        return f"in week {_plain(value)} since the start of treatment"
+    if path == "improvement":
+        return f"an {_plain(value)} decrease of complaints"
+    if path == "sessions_used":
+        return f"{_plain(value)} {'session' if value == 1 else 'sessions'} used"
+    var = VARIABLES.get(path)
+    words = var.words if var is not None else path.replace("_", " ")
+    if isinstance(value, bool):
+        return words if value else f"{words}: no"
+    if isinstance(value, frozenset | set | tuple):
+        return f"{words}: " + ", ".join(sorted(_plain(v) for v in value))
+    if isinstance(value, dict):
+        parts = [f"{_plain(k)} ({_plain(v)})" for k, v in value.items()]
+        return f"{words}: " + ", ".join(parts)
+    return f"{words}: {_plain(value)}"
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("_", " ").replace("-", "-")
+
+
+def _default_of(before: object, value: object, field: attrs.Attribute[object]) -> object:
+    """What a part of a finding was before (in ``before``), or its default."""
+    if type(before) is type(value):
+        return getattr(before, field.name)
+    return None if field.default is attrs.NOTHING else field.default
+
+
+def patient_words(case: Case, base: Case | None = None) -> str:
+    """What sets ``case`` apart from ``base`` (a plain patient), in words (no field names)."""
+    plain = Case() if base is None else base
+    parts: list[str] = []
+    for field in attrs.fields(Case):
+        value, default = getattr(case, field.name), getattr(plain, field.name)
+        if value == default:
+            continue
+        if attrs.has(type(value)):
+            parts += [
+                _words_of(f"{field.name}.{f.name}", getattr(value, f.name))
+                for f in attrs.fields(type(value))
+                if getattr(value, f.name) != _default_of(default, value, f)
+            ] or [VARIABLES[field.name].words if field.name in VARIABLES else field.name]
+        else:
+            parts.append(_words_of(field.name, value))
+    return (
+        "; ".join(parts)
+        if parts
+        else "a plain patient (a first consultation, a need for assistance, no findings)"
+    )
+
+
+def _collision_paragraphs(report: LiteralReport) -> list[str]:
+    numbers = {c.key: n for n, c in enumerate(report.collisions, start=1)}
+    out = []
+    for c in report.collisions:
+        if c.status is not Status.FOUND:
+            continue
+        n = numbers[c.key]
+        contested = "; ".join(x.describe() for x in c.conflicts)
+        text = (
+            f"**{n}. {escape(c.kind.words)}.** "
+            f"**{escape(c.first.title)}** ({rule_ref(c.first.id)}) against "
+            f"**{escape(c.second.title)}** ({rule_ref(c.second.id)}): "
+            f"{escape(contested)}."
+        )
+        if c.witness is not None:
+            text += f" *Witness:* {escape(patient_words(c.witness))}."
+        for res in c.resolutions:
+            text += f" *Decided by* {resolution_ref(res.id)}: {escape(winner_words(c, res))}."
+        if c.unresolved:
+            text += " **Unresolved.**"
+        text += f" ({{ref}}`details <{finding_label(n)}>`)"
+        out += [text, ""]
+    return out
+
+
+def _gap_paragraphs(report: LiteralReport) -> list[str]:
+    """Coverage the guideline implies that a patient escapes, and what remains resolved."""
+    out = []
+    for check in report.gaps:
+        text = f"**Gap: {escape(check.expectation.statement)}** (`{check.name}`)."
+        if check.witness is not None:
+            text += f" *Witness:* {escape(patient_words(check.witness))}."
+        out += [text + " ({doc}`details </_generated/findings>`)", ""]
+    for slot in report.remaining:
+        text = f"**Still two values for {escape(SLOTS[slot.slot].words)}** with the resolutions."
+        if slot.witness is not None:
+            text += f" *Witness:* {escape(patient_words(slot.witness))}."
+        out += [text + " ({doc}`details </_generated/findings>`)", ""]
+    return out
+
+
+def _enum_words(text: str) -> str:
+    """``text`` with the values of how an episode ends in words (``not_required``)."""
+    for end in EpisodeEnd:
+        text = re.sub(rf"\b{end.value}\b", end.value.replace("_", " "), text)
+    return text
+
+
+def _episode_witness(result: EpisodeResult) -> str:
+    episode = result.episode
+    if episode is None:
+        return ""
+    visits = episode.visits
+    last = visits[-1]
+    where = ""
+    if result.violation is not None and result.violation.visit is not None:
+        v = visits[result.violation.visit]
+        where = f"; at day {v.day} (week {v.week}): "
+    elif result.violation is not None:
+        where = "; "
+    start = patient_words(visits[0].case)
+    seen = "once" if len(visits) == 1 else f"{len(visits)} times"
+    return f"{start}, seen {seen} up to day {last.day} (week {last.week})" + (
+        where + _enum_words(result.violation.message) if result.violation is not None else ""
+    )
+
+
+def _timing_paragraphs(report: EpisodeReport) -> list[str]:
+    results = {r.name: r for r in report.results}
+    out = []
+    for finding in TIMING_FINDINGS:
+        text = (
+            f"**{escape(finding.title)}** (`{finding.id}`). {escape(finding.collision)} "
+            f"*The spec:* {escape(finding.resolution)}"
+        )
+        for name in finding.properties:
+            result = results.get(name)
+            if result is None:
+                continue
+            text += f" `{name}` is **{result.status.value}**"
+            witness = _episode_witness(result) if result.status is ProofStatus.REFUTED else ""
+            text += f"; *witness:* {escape(witness)}." if witness else "."
+        text += " ({doc}`details </explanation/episodes>`)"
+        out += [text, ""]
+    return out
+
+
+def _errata_paragraphs() -> list[str]:
+    out = []
+    for item in ERRATA:
+        label = "Should say" if item.kind is ErratumKind.ERRATUM else "Ambiguous"
+        rules = (" " + _joined(rule_ref(r) for r in item.rules)) if item.rules else ""
+        out += [
+            f"({errata_label(item.id)})=",
+            f"**{item.kind.value.capitalize()}, line {item.line}** ({escape(item.section)}), "
+            f"`{item.id}`: “{escape(item.text)}”. *{label}:* {escape(item.reading)} "
+            f"*The spec:* {escape(item.spec)}{rules}",
+            "",
+        ]
+    return out
+
+
+def errata_label(item_id: str) -> str:
+    """Target name of an erratum's paragraph."""
+    return "erratum-" + item_id.lower().replace(".", "-").replace("_", "-")
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _unreachable_paragraphs(health: HealthReport) -> list[str]:
+    never: dict[str, list[str]] = {}
+    out: list[str] = []
+    for v in health.unreachable:
+        if v.cause is Cause.NOT_WRITTEN:
+            never.setdefault(SLOTS[v.slot].words, []).append(_plain(v.value))
+        elif v.cause is not Cause.NO_COLLISION:
+            out += [
+                f"**{escape(SLOTS[v.slot].words)}: {escape(_plain(v.value))}.** {escape(v.why)}.",
+                "",
+            ]
+    if never:
+        listed = "; ".join(f"{escape(k)}: never {escape(_or(vs))}" for k, vs in never.items())
+        out += [
+            "**Values of the scale no rule gives.** The advice can never say: "
+            f"{listed}. These are facts of the text (it never recommends TENS, for "
+            "example), listed so that a committee can see that each is intended. (The rule "
+            "health in {doc}`the first verification </tutorial/first-verification>` lists them "
+            "with `lbp-spec verify`.)",
+            "",
+        ]
+    return out
+
+
+def _property_paragraphs(report: Report) -> list[str]:
+    out = []
+    for r in report.results:
+        if not r.property.finding:
+            continue
+        text = f"**{escape(r.property.statement)}** `{r.name}` is **{r.status.value}**."
+        if r.witness is not None:
+            text += f" *Witness:* {escape(patient_words(r.witness))}"
+            if r.worse is not None:
+                text += f"; made worse: {escape(patient_words(r.worse, r.witness))}"
+            text += "."
+        if r.property.note:
+            text += f" {escape(r.property.note)}"
+        text += f" ({{ref}}`details <{property_label(r.name)}>`)"
+        out += [text, ""]
+    return out
+
+
+def committee_page() -> str:
+    """What a guideline committee must decide, in one printable page."""
+    literal = literal_report()
+    episodes = _cached("episodes", lambda: verify_episodes(GUIDELINE))
+    health = _cached("health", lambda: check_health(GUIDELINE))
+    found = [c for c in literal.collisions if c.status is Status.FOUND]
+    errata = sum(e.kind is ErratumKind.ERRATUM for e in ERRATA)
+    out = [
+        "# For the guideline committee",
+        "",
+        _BANNER.format(source="lbp_spec.rules.GUIDELINE"),
+        "```{raw} html",
+        '<p class="lbp-print-hint">This page prints as a handout (use the browser\'s print; '
+        "the menus and sidebars are left out).</p>",
+        "```",
+        "",
+        "Everything the formalization found that the committee must decide, each in one "
+        "paragraph with a patient that shows it (the *witness*: what sets the patient apart "
+        "from a plain patient, who comes for a first consultation with a need for assistance "
+        "and no findings) and a link to the details. All of it is computed from the rules "
+        "each time these pages are built.",
+        "",
+        f"- {len(found)} places where the rules, read literally, collide, and how the spec "
+        "resolves each;",
+        f"- {len(TIMING_FINDINGS)} places where the times the text gives collide over an episode;",
+        f"- {errata} errata and {len(ERRATA) - errata} ambiguities of the text itself;",
+        "- the values the advice can never take;",
+        "- other facts about the text that the proofs show.",
+        "",
+        "## Literal collisions and their resolutions",
+        "",
+        "Two rules whose conditions hold together for a patient and that write different "
+        "values into one part of the advice. The spec decides each by a declared resolution "
+        "({doc}`all resolutions </_generated/resolutions>`; {doc}`full findings "
+        "</_generated/findings>`).",
+        "",
+        *_collision_paragraphs(literal),
+        *_gap_paragraphs(literal),
+        "## Timing findings",
+        "",
+        "Where the times the text gives collide when a patient is followed over weeks "
+        "(episodes of up to "
+        f"{episodes.bound_weeks} weeks, proven or refuted with Z3; see also "
+        "{doc}`the care pathway over time </_generated/pathway>`).",
+        "",
+        *_timing_paragraphs(episodes),
+        "(errata-and-ambiguities)=",
+        "## Errata and ambiguities of the text",
+        "",
+        "Places in the summary that should be corrected (errata) or that can be read in more "
+        "than one way (ambiguities), with their line in the shipped text. `lbp-spec verify "
+        "--literal` prints the same list ({data}`lbp_spec.errata.ERRATA`).",
+        "",
+        *_errata_paragraphs(),
+        "## Values the advice never takes",
+        "",
+        *_unreachable_paragraphs(health),
+        "## Other findings of the proofs",
+        "",
+        "Properties that state a fact of the text rather than a requirement: the committee "
+        "should know they are refuted, and by whom.",
+        "",
+        *_property_paragraphs(proof_report()),
+    ]
+    return "\n".join(out)
 
 
 # -- command-line help ----------------------------------------------------------------------
@@ -840,6 +1230,8 @@ def pages() -> dict[str, str]:
         "findings.md": literal_findings(),
         "properties.md": live_properties(),
         "flow.md": flow_page(GUIDELINE),
+        "pathway.md": pathway_page(GUIDELINE),
+        "committee.md": committee_page(),
         "cli-help.md": cli_help_page(),
         "fhir-mapping.md": fhir_mapping_page(),
     }

@@ -59,6 +59,7 @@ from lbp_spec.episodes.verify import (
     verify_episodes,
 )
 from lbp_spec.episodes.verify import exit_status as episode_status
+from lbp_spec.errata import append_errata, errata_json
 from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
@@ -331,9 +332,10 @@ def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
         raise UsageError("--literal checks the collisions and gaps, not --property")
     report = analyse(_rules(args.rules), timeout_ms=args.timeout)
     if args.json:
-        sys.stdout.write(json.dumps(literal_json(report), ensure_ascii=False, indent=2) + "\n")
+        data = {**literal_json(report), "errata": errata_json()}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(literal_text(report))
+        sys.stdout.write(append_errata(literal_text(report)))
         sys.stdout.write(_verdict([("literal reading", _literal_status(report))], literal=True))
     return _literal_status(report)
 

@@ -472,8 +472,13 @@ class AdviceIs(Expr):
         return ctx.advice(self.slot, self.value)
 
     def describe(self) -> str:
+        slot = self.slot.replace("_", " ")
+        if self.value is None:
+            return f"there is no {slot}"
+        if isinstance(self.value, bool):
+            return f"the {slot} is {'yes' if self.value else 'no'}"
         value = self.value.value if isinstance(self.value, enum.Enum) else self.value
-        return f"the {self.slot.replace('_', ' ')} is {value}"
+        return f"the {slot} is {str(value).replace('_', ' ')}"
 
 
 @attrs.frozen

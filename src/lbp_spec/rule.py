@@ -154,6 +154,7 @@ class Effect:
     def describe(self) -> str:
         """The effect in plain words."""
         value = self.value.value if isinstance(self.value, enum.Enum) else self.value
+        value = ("yes" if value else "no") if isinstance(value, bool) else value
         value = str(value).replace("_", " ")
         slot = SLOTS[self.slot]
         if slot.kind is SlotKind.SET:
