@@ -1,0 +1,740 @@
+"""What is certain for a partial case, proven with Z3 on the encoding of the rules.
+
+One :class:`~lbp_spec.symbolic.Encoding` per rule set is built once and kept,
+with one incremental solver that holds its validity constraint; each call
+pushes the known values, asks, and pops them again.
+
+The method, for the advice fields (the slots of :data:`lbp_spec.rule.SLOTS`):
+
+1. *Cover.* Find a valid completion; replay it through the evaluator and note
+   every field's value. Then ask for a completion in which *some* field takes a
+   value not noted yet, until the solver answers ``unsat``: that answer proves
+   that the noted values are all the values every field can take. A field with
+   one value is *settled*, with more it is *open*. Each noted value is checked
+   against the encoding on the model it came from (the evaluator and the
+   encoding must agree, or the run stops with an error).
+2. If the solver gives up (``unknown``, a time limit) on the joint question,
+   each field is asked on its own; a field on which it gives up too is
+   *undecided* (never settled), an open one is marked not exhaustive.
+3. *Witnesses.* For every value of an open field, a completion that produces
+   it, as close to the plain patient as a greedy search over the unknown inputs
+   finds (each unknown at its plain value where that still produces the value;
+   a number at the threshold nearest to its plain value). It is replayed through
+   the evaluator.
+4. *Ask.* For every unknown input, the open fields it can change on its own:
+   two completions that agree on every other unknown and differ in the field
+   (with one unknown, that is every open field).
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import z3
+
+from lbp_spec.advice import Advice
+from lbp_spec.case import Case
+from lbp_spec.errors import InvalidCaseError, Problem
+from lbp_spec.evaluator import evaluate
+from lbp_spec.logic import VARIABLES, Cmp, FactorAt, Variable, VariableKind
+from lbp_spec.partial.answer import Ask, FieldAnswer, PartialAdvice, Status, Witness
+from lbp_spec.partial_case import PartialCase, unknown_target
+from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.rules import GUIDELINE
+from lbp_spec.ruleset import RuleSet
+from lbp_spec.symbolic import Encoding
+from lbp_spec.vocabulary import AdviceWarning
+
+__all__ = ["DEFAULT_TIMEOUT_MS", "EncodingMismatchError", "evaluate_partial", "slot_value"]
+
+DEFAULT_TIMEOUT_MS: Final = 10_000
+"""Solver time limit per question, in milliseconds."""
+
+_MAX_MODELS: Final = 200
+"""Completions looked at per cover before the fields are asked one by one."""
+
+
+class EncodingMismatchError(AssertionError):
+    """The evaluator and the Z3 encoding disagree on a completion (a bug in lbp_spec)."""
+
+
+# -- values of advice fields -------------------------------------------------------------
+
+
+def slot_value(advice: Advice, slot: str) -> object:
+    """The value of one advice field (slot) in a concrete advice.
+
+    A single slot reads as its value (the referral as its urgency, ``None`` when
+    there is none); a set slot as the tuple of its members in vocabulary order.
+    """
+    meta = SLOTS[slot]
+    if slot.startswith("interventions."):
+        name = slot.split(".", 1)[1]
+        value: object = next(a.strength for i, a in advice.interventions.items() if i.value == name)
+    elif slot == "referral":
+        value = None if advice.referral is None else advice.referral.urgency
+    else:
+        obj: Any = advice
+        for part in slot.split("."):
+            obj = getattr(obj, part)
+        value = obj
+    if meta.kind is SlotKind.SET:
+        order = list(meta.value_type)  # type: ignore[call-overload]
+        assert isinstance(value, Iterable)
+        return tuple(sorted(set(value), key=order.index))
+    return value
+
+
+# -- the encoding, built once ------------------------------------------------------------
+
+
+class _Engine:
+    """The encoding of one rule set, built once, with its advice fields as marked atoms.
+
+    Every value of a single field and every member of a set field is an *atom*:
+    a Z3 term of the encoding, named by a marker variable. A call substitutes the
+    known values into the validity constraint and the atoms (one pass in Z3), so
+    that its solver only sees what the unknown inputs still decide; the field
+    values are then formulas over the markers.
+    """
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.enc = Encoding(ruleset)
+        self.fields: tuple[str, ...] = tuple(SLOTS)
+        self._points: dict[str, list[Fraction]] = {}
+        for rule in ruleset.rules:
+            for node in rule.when.walk():
+                if isinstance(node, Cmp):
+                    self._points.setdefault(node.path, []).append(Fraction(node.bound))
+        self._soft: dict[str, tuple[list[z3.BoolRef], list[z3.BoolRef]]] = {}
+        self._index: dict[tuple[str, object], int] = {}
+        terms = [self.enc.valid()]
+        for slot in self.fields:
+            for atom in self._atoms(slot):
+                self._index[slot, atom] = len(terms) - 1
+                terms.append(self._atom_term(self.enc, slot, atom))
+        self.markers = [z3.Bool(f"partial.atom.{i}") for i in range(len(terms) - 1)]
+        self.body = z3.And(*terms)
+        self._values: dict[tuple[str, object], z3.BoolRef] = {}
+        self._pair: tuple[Encoding, z3.BoolRef, list[z3.BoolRef]] | None = None
+
+    def _atoms(self, slot: str) -> list[object]:
+        meta = SLOTS[slot]
+        if meta.kind is SlotKind.SINGLE:
+            values = list(self.ruleset.domain(slot))
+            if meta.default not in values:
+                values.append(meta.default)
+            return values
+        members: list[object] = list(meta.value_type)  # type: ignore[call-overload]
+        return members
+
+    def _atom_term(self, enc: Encoding, slot: str, atom: object) -> z3.BoolRef:
+        if SLOTS[slot].kind is SlotKind.SINGLE:
+            return enc.decided(slot, atom)
+        return self.member(enc, slot, atom)
+
+    def marker(self, slot: str, atom: object) -> z3.BoolRef:
+        index = self._index.get((slot, atom))
+        return z3.BoolVal(False) if index is None else self.markers[index]
+
+    def pair(self) -> tuple[Encoding, z3.BoolRef, list[z3.BoolRef]]:
+        """A second copy of the case variables; the body over both copies, and its markers.
+
+        The body states validity of both copies and, per field, that the field
+        differs between them.
+        """
+        if self._pair is None:
+            other = Encoding(self.ruleset, prefix="other.")
+            terms = [self.enc.valid(), other.valid()]
+            terms.extend(self.differs(slot, other) for slot in self.fields)
+            markers = [z3.Bool(f"partial.differs.{slot}") for slot in self.fields]
+            self._pair = (other, z3.And(*terms), markers)
+        return self._pair
+
+    def solver(
+        self,
+        body: z3.BoolRef,
+        markers: list[z3.BoolRef],
+        fixed: list[tuple[Any, Any]],
+        rest: list[z3.BoolRef],
+    ) -> z3.Solver:
+        """A solver for ``body`` with the ``fixed`` values substituted, markers naming atoms."""
+        solver = z3.Solver()
+        sub = z3.substitute(body, *fixed) if fixed else body
+        if sub.num_args() != len(markers) + body.num_args() - len(markers):
+            raise AssertionError(
+                "substitution changed the shape of the encoding"
+            )  # pragma: no cover
+        head = body.num_args() - len(markers)
+        solver.add(*(sub.arg(i) for i in range(head)))
+        solver.add(*(m == sub.arg(head + i) for i, m in enumerate(markers)))
+        solver.add(*(var == value for var, value in fixed), *rest)
+        return solver
+
+    # value terms
+
+    def member(self, enc: Encoding, slot: str, member: object) -> z3.BoolRef:
+        term = enc.contains(slot, member)
+        if slot == "warnings" and member is AdviceWarning.UNRESOLVED_COLLISION:
+            term = z3.Or(term, enc.any_collision())
+        return term
+
+    def is_value(self, slot: str, value: object) -> z3.BoolRef:
+        """The field ``slot`` has ``value`` (as :func:`slot_value` reads it)."""
+        key = (slot, value)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = self._is_value(slot, value)
+        return found
+
+    def _is_value(self, slot: str, value: object) -> z3.BoolRef:
+        meta = SLOTS[slot]
+        if meta.kind is SlotKind.SINGLE:
+            return self.marker(slot, value)
+        assert isinstance(value, tuple)
+        return z3.And(
+            *(
+                self.marker(slot, m) == (m in value)
+                for m in meta.value_type  # type: ignore[attr-defined]
+            )
+        )
+
+    def differs(self, slot: str, other: Encoding) -> z3.BoolRef:
+        """The field has different values in the two copies."""
+        meta = SLOTS[slot]
+        if meta.kind is SlotKind.SINGLE:
+            values = list(self.ruleset.domain(slot))
+            if meta.default not in values:
+                values.append(meta.default)
+            terms = [self.enc.decided(slot, v) != other.decided(slot, v) for v in values]
+        else:
+            terms = [
+                self.member(self.enc, slot, m) != self.member(other, slot, m)
+                for m in meta.value_type  # type: ignore[attr-defined]
+            ]
+        return z3.Or(*terms, z3.BoolVal(False))
+
+    # case terms
+
+    def equals(self, enc: Encoding, path: str, value: object) -> z3.BoolRef:
+        """The case variable at ``path`` (or set member / factor path) has ``value``."""
+        pairs, rest = self.fix(enc, path, value)
+        return z3.And(*(var == constant for var, constant in pairs), *rest)
+
+    def fix(
+        self, enc: Encoding, path: str, value: object
+    ) -> tuple[list[tuple[Any, Any]], list[z3.BoolRef]]:
+        """``path`` has ``value``: as (variable, constant) pairs, and any other constraint."""
+        var, member = unknown_target(path)
+        if member is not None:
+            if var.kind is VariableKind.SET:
+                return [(enc.members[var.path, member], z3.BoolVal(bool(value)))], []
+            if value is None:
+                return [], [z3.Not(enc.convert(FactorAt(member)))]  # type: ignore[arg-type]
+            term = enc.convert(FactorAt(member, value))  # type: ignore[arg-type]
+            if z3.is_eq(term):
+                return [(term.arg(0), term.arg(1))], []
+            return [], [term]  # pragma: no cover - the encoding writes levels as equalities
+        if var.kind is VariableKind.OBJECT:
+            return [(enc.presence[path], z3.BoolVal(bool(value)))], []
+        pairs: list[tuple[Any, Any]] = []
+        rest: list[z3.BoolRef] = []
+        if var.kind is VariableKind.SET or var.kind is VariableKind.FACTORS:
+            assert var.enum is not None
+            for m in var.enum:
+                got = m in value if var.kind is VariableKind.SET else value.get(m)  # type: ignore[operator, attr-defined]
+                more, other = self.fix(enc, f"{path}.{m.value}", got)
+                pairs.extend(more)
+                rest.extend(other)
+            return pairs, rest
+        if var.optional:
+            pairs.append((enc.presence[path], z3.BoolVal(value is not None)))
+            if value is None:
+                return pairs, rest
+        x = enc.value[path]
+        if var.kind is VariableKind.ENUM:
+            assert var.enum is not None
+            pairs.append((x, z3.IntVal(list(var.enum).index(value))))  # type: ignore[arg-type]
+        elif var.kind is VariableKind.REAL:
+            pairs.append((x, z3.RealVal(str(Fraction(value)))))  # type: ignore[call-overload]
+        elif var.kind is VariableKind.BOOL:
+            pairs.append((x, z3.BoolVal(bool(value))))
+        else:
+            pairs.append((x, z3.IntVal(int(value))))  # type: ignore[call-overload]
+        return pairs, rest
+
+    def fixed(
+        self, partial: PartialCase, enc: Encoding | None = None
+    ) -> tuple[list[tuple[Any, Any]], list[z3.BoolRef]]:
+        """Every known input, as substitutions (variable, constant) and what remains."""
+        enc = enc or self.enc
+        pairs: list[tuple[Any, Any]] = []
+        rest: list[z3.BoolRef] = []
+        for path, value in partial.known.items():
+            var = VARIABLES[path]
+            if var.kind is VariableKind.SET or var.kind is VariableKind.FACTORS:
+                assert var.enum is not None
+                for m in var.enum:
+                    sub = f"{path}.{m.value}"
+                    if partial.known_member(sub):
+                        got = m in value if var.kind is VariableKind.SET else value.get(m)  # type: ignore[operator, attr-defined]
+                        more, other = self.fix(enc, sub, got)
+                        pairs.extend(more)
+                        rest.extend(other)
+            else:
+                more, other = self.fix(enc, path, value)
+                pairs.extend(more)
+                rest.extend(other)
+        return pairs, rest
+
+    def known(self, partial: PartialCase, enc: Encoding | None = None) -> list[z3.BoolRef]:
+        """The constraints that fix every known input."""
+        pairs, rest = self.fixed(partial, enc)
+        return [var == constant for var, constant in pairs] + rest
+
+    def same_input(self, path: str, other: Encoding) -> z3.BoolRef:
+        """Both copies have the same value at the unknown input ``path``."""
+        var, member = unknown_target(path)
+        enc = self.enc
+        if member is not None:
+            if var.kind is VariableKind.SET:
+                return enc.members[var.path, member] == other.members[var.path, member]
+            return enc.factors[member] == other.factors[member]  # type: ignore[index]
+        variables = [var, *(v for v in VARIABLES.values() if v.parent == path)]
+        terms: list[z3.BoolRef] = []
+        for v in variables:
+            if v.path in enc.presence:
+                terms.append(enc.presence[v.path] == other.presence[v.path])
+            if v.path in enc.value:
+                terms.append(enc.value[v.path] == other.value[v.path])
+            if v.kind is VariableKind.SET:
+                assert v.enum is not None
+                terms.extend(enc.members[v.path, m] == other.members[v.path, m] for m in v.enum)
+            if v.kind is VariableKind.FACTORS:
+                terms.extend(enc.factors[f] == other.factors[f] for f in enc.factors)
+        return z3.And(*terms)
+
+    def soft(self, path: str) -> tuple[list[z3.BoolRef], list[z3.BoolRef]]:
+        """The literals of :meth:`plain` and :meth:`nearest` for ``path``, built once."""
+        found = self._soft.get(path)
+        if found is None:
+            found = self._soft[path] = (self.plain(path), self.nearest(path))
+        return found
+
+    def plain(self, path: str) -> list[z3.BoolRef]:
+        """Soft literals: the unknown input has its plain-patient value."""
+        var, member = unknown_target(path)
+        if member is not None:
+            return [self.equals(self.enc, path, False if var.kind is VariableKind.SET else None)]
+        if var.kind is VariableKind.OBJECT or var.optional:
+            return [z3.Not(self.enc.presence[path])]
+        if var.parent is not None:
+            default = _plain_child(var)
+            if default is None:
+                return []
+            return [self.equals(self.enc, path, default)]
+        return [self.equals(self.enc, path, getattr(_PLAIN, path))]
+
+    def nearest(self, path: str) -> list[z3.BoolRef]:
+        """For a whole-number unknown: its thresholds, nearest to its plain value first."""
+        var, member = unknown_target(path)
+        if member is not None or var.kind is not VariableKind.INT:
+            return []
+        plain = _plain_child(var) if var.parent is not None else getattr(_PLAIN, path)
+        if not isinstance(plain, int):
+            return []
+        points: set[int] = set()
+        for p in self._points.get(path, ()):
+            for q in (int(p) - 1, int(p), int(p) + 1):
+                if (var.low is None or q >= var.low) and (var.high is None or q <= var.high):
+                    points.add(q)
+        ordered = sorted(points - {plain}, key=lambda q: (abs(q - plain), q))
+        return [self.enc.value[path] == q for q in ordered]
+
+
+_PLAIN: Final = Case()
+
+
+def _plain_child(var: Variable) -> object:
+    from lbp_spec.partial_case import _default, _part_class
+
+    assert var.parent is not None
+    import attrs
+
+    value = _default(_part_class(var.parent), var.name)
+    return None if value is attrs.NOTHING else value
+
+
+_ENGINES: weakref.WeakKeyDictionary[RuleSet, _Engine] = weakref.WeakKeyDictionary()
+
+
+def _engine(ruleset: RuleSet) -> _Engine:
+    found = _ENGINES.get(ruleset)
+    if found is None:
+        found = _ENGINES[ruleset] = _Engine(ruleset)
+    return found
+
+
+# -- one evaluation ----------------------------------------------------------------------
+
+
+def _fill(partial: PartialCase, case: Case) -> dict[str, object]:
+    """The values of ``case`` at the unknown paths of ``partial``."""
+    out: dict[str, object] = {}
+    for path in partial.unknown:
+        var, member = unknown_target(path)
+        if member is not None:
+            container = getattr(case, var.path)
+            if var.kind is VariableKind.SET:
+                out[path] = member in container
+            else:
+                out[path] = container.get(member)
+            continue
+        obj: Any = case
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        out[path] = obj
+    return out
+
+
+def _solve(solver: z3.Solver, *assumptions: z3.BoolRef) -> z3.CheckSatResult:
+    """Every solver question of a call goes through here (tests force ``unknown`` here)."""
+    return solver.check(*assumptions)
+
+
+class _Run:
+    def __init__(self, engine: _Engine, partial: PartialCase, timeout_ms: int) -> None:
+        self.engine = engine
+        self.partial = partial
+        pairs, rest = engine.fixed(partial)
+        self.solver = engine.solver(engine.body, engine.markers, pairs, rest)
+        self.solver.set(timeout=timeout_ms)
+        self.timeout_ms = timeout_ms
+        self.values: dict[str, dict[object, Witness]] = {f: {} for f in engine.fields}
+        self.found: list[tuple[Witness, tuple[bool, ...]]] = []
+        self.checks = 0
+
+    def check(self, *assumptions: z3.BoolRef, solver: z3.Solver | None = None) -> z3.CheckSatResult:
+        self.checks += 1
+        return _solve(solver or self.solver, *assumptions)
+
+    def replay(self, model: z3.ModelRef) -> tuple[Witness, Advice]:
+        """The completion of ``model``, its advice, checked against the encoding."""
+        fill = _fill(self.partial, self.engine.enc.back(model))
+        case = self.partial.complete(fill)
+        advice = evaluate(case, self.engine.ruleset)
+        return Witness(fill=fill, case=case, advice=advice), advice
+
+    def note(self, model: z3.ModelRef) -> bool:
+        """Note the values of every field on ``model``; whether any was new."""
+        witness, advice = self.replay(model)
+        new = False
+        for slot in self.engine.fields:
+            value = slot_value(advice, slot)
+            term = self.engine.is_value(slot, value)
+            if not z3.is_true(model.eval(term, model_completion=True)):
+                raise EncodingMismatchError(
+                    f"the evaluator gives {slot} = {value!r} for {witness.case!r}, "
+                    "the encoding does not"
+                )
+            if value not in self.values[slot]:
+                self.values[slot][value] = witness
+                new = True
+        return new
+
+    def unseen(self, slot: str) -> z3.BoolRef:
+        return z3.Not(
+            z3.Or(*(self.engine.is_value(slot, v) for v in self.values[slot]), z3.BoolVal(False))
+        )
+
+    def cover(self, slots: Sequence[str]) -> bool:
+        """Note values until no field of ``slots`` can take another; False if the solver gave up."""
+        for _ in range(_MAX_MODELS):
+            query = z3.Or(*(self.unseen(s) for s in slots), z3.BoolVal(False))
+            outcome = self.check(query)
+            if outcome == z3.unsat:
+                return True
+            if outcome != z3.sat:
+                return False
+            if not self.note(self.solver.model()):
+                raise EncodingMismatchError(
+                    f"the solver found a new value of {', '.join(slots)} that the evaluator "
+                    "does not give"
+                )
+        return False
+
+    def soft(self) -> list[z3.BoolRef]:
+        """Every unknown input at its plain value."""
+        return [lit for path in self.partial.unknown for lit in self.engine.soft(path)[0]]
+
+    def order(self) -> list[tuple[z3.BoolRef, int]]:
+        """The literals a witness should satisfy, most wanted first, each with its group.
+
+        First every unknown input at its plain value, then, for each whole-number
+        input, its thresholds nearest to the plain value (one group per input: at
+        most one of them holds).
+        """
+        found = [(lit, -1) for lit in self.soft()]
+        for i, path in enumerate(self.partial.unknown):
+            found.extend((lit, i) for lit in self.engine.soft(path)[1])
+        return found
+
+    def vector(self, model: z3.ModelRef) -> tuple[bool, ...]:
+        return tuple(
+            bool(z3.is_true(model.eval(lit, model_completion=True))) for lit, _ in self.order()
+        )
+
+    def greater(self, vector: tuple[bool, ...]) -> z3.BoolRef:
+        """Some completion satisfies a lexicographically greater vector of literals."""
+        lits = [lit for lit, _ in self.order()]
+        terms = []
+        for i, bit in enumerate(vector):
+            if not bit:
+                same = [lits[j] if vector[j] else z3.Not(lits[j]) for j in range(i)]
+                terms.append(z3.And(lits[i], *same))
+        return z3.Or(*terms, z3.BoolVal(False))
+
+    def plain_witness(self) -> None:
+        """Note the completion with every unknown input at its plain value, if it is valid."""
+        if self.check(*self.soft()) == z3.sat:
+            model = self.solver.model()
+            self.found.append((self.replay(model)[0], self.vector(model)))
+
+    def witness(self, slot: str, value: object) -> Witness:
+        """The completion giving ``slot`` the ``value`` that is closest to the plain patient.
+
+        Closest: the greatest vector of :meth:`order` (lexicographically), found
+        by a greedy search; a witness found before is reused when the solver
+        proves that nothing closer gives the value.
+        """
+        target = self.engine.is_value(slot, value)
+        best = max(
+            (f for f in self.found if slot_value(f[0].advice, slot) == value),
+            key=lambda f: f[1],
+            default=None,
+        )
+        if best is not None:
+            plain = [
+                bit for bit, (_, group) in zip(best[1], self.order(), strict=True) if group < 0
+            ]
+            if all(plain) or self.check(target, self.greater(best[1])) == z3.unsat:
+                return best[0]
+        kept: list[z3.BoolRef] = []
+        minimal = True
+        done: set[int] = set()
+        for lit, group in self.order():
+            if group in done:
+                continue
+            outcome = self.check(target, *kept, lit)
+            if outcome == z3.sat:
+                kept.append(lit)
+                if group >= 0:
+                    done.add(group)
+            elif outcome != z3.unsat:
+                minimal = False
+        outcome = self.check(target, *kept)
+        if outcome != z3.sat:
+            return attrs.evolve(self.values[slot][value], minimal=False)
+        model = self.solver.model()
+        found, advice = self.replay(model)
+        if slot_value(advice, slot) != value:
+            raise EncodingMismatchError(
+                f"the witness for {slot} = {value!r} gets {slot_value(advice, slot)!r} "
+                "from the evaluator"
+            )
+        if not minimal:
+            return attrs.evolve(found, minimal=False)
+        self.found.append((found, self.vector(model)))
+        return found
+
+
+def _unsat_problems(engine: _Engine, partial: PartialCase, timeout_ms: int) -> list[Problem]:
+    """No valid case completes ``partial``: a problem at each known field that takes part."""
+    solver = z3.Solver()
+    solver.set(timeout=timeout_ms)
+    solver.add(engine.enc.valid())
+    for i, (path, value) in enumerate(partial.known.items()):
+        terms = engine.known(PartialCase({path: value}, partial.unknown))
+        solver.assert_and_track(z3.And(*terms), z3.Bool(f"known.{i}.{path}"))
+    names: list[str] = []
+    if solver.check() == z3.unsat:
+        names = sorted({str(c).split(".", 2)[2] for c in solver.unsat_core()})
+    unknown = ", ".join(partial.unknown)
+    message = (
+        f"no valid case completes the unknown inputs ({unknown}) with the known values of "
+        + (", ".join(names) if names else "this case")
+    )
+    return [Problem(name, message) for name in names] or [Problem("unknown", message)]
+
+
+def evaluate_partial(
+    partial: PartialCase,
+    rules: RuleSet = GUIDELINE,
+    *,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> PartialAdvice:
+    """What the guideline already says for a case with unknown inputs, and what to ask.
+
+    Args:
+        partial: The partial case (see :class:`~lbp_spec.PartialCase`).
+        rules: The rule set; the built-in guideline unless given.
+        timeout_ms: Solver time limit per question. A question the solver does
+            not answer in time leaves its field ``undecided``.
+
+    Returns:
+        Every advice field settled, open (each value with a witness completion)
+        or undecided, and the unknown inputs ranked by what they can change.
+
+    Raises:
+        InvalidCaseError: No valid case completes the known values.
+
+    Example:
+        >>> from lbp_spec import Case, NeurologicalExam, PartialCase, evaluate_partial
+        >>> exam = NeurologicalExam(lasegue=True, dermatomal_pain=True)
+        >>> p = PartialCase.of(Case(lrs=True, neurological_exam=exam),
+        ...                    ["neurological_exam.mrc_lowest"])
+        >>> answer = evaluate_partial(p)
+        >>> answer.field("referral").status.value
+        'open'
+        >>> answer.field("consult_general_practitioner").status.value
+        'settled'
+
+    """
+    start = time.perf_counter()
+    engine = _engine(rules)
+    run = _Run(engine, partial, timeout_ms)
+    first = run.check()
+    if first == z3.unsat:
+        raise InvalidCaseError(_unsat_problems(engine, partial, timeout_ms))
+    if first != z3.sat:
+        fields = tuple(FieldAnswer(field=f, status=Status.UNDECIDED) for f in engine.fields)
+        asks = tuple(Ask(input=path, changes=(), complete=False) for path in partial.unknown)
+        return PartialAdvice(
+            partial=partial,
+            fields=fields,
+            ask=asks,
+            seconds=time.perf_counter() - start,
+            checks=run.checks,
+        )
+    run.note(run.solver.model())
+    exhaustive = dict.fromkeys(engine.fields, True)
+    if not run.cover(engine.fields):
+        for slot in engine.fields:
+            exhaustive[slot] = run.cover([slot])
+    answers = []
+    if any(len(run.values[s]) > 1 for s in engine.fields):
+        run.plain_witness()
+    for slot in engine.fields:
+        values = run.values[slot]
+        if len(values) == 1 and exhaustive[slot]:
+            ((value, witness),) = values.items()
+            answers.append(
+                FieldAnswer(field=slot, status=Status.SETTLED, value=value, witness=witness)
+            )
+        elif len(values) == 1:
+            answers.append(FieldAnswer(field=slot, status=Status.UNDECIDED))
+        else:
+            witnesses = tuple((v, run.witness(slot, v)) for v in values)
+            answers.append(
+                FieldAnswer(
+                    field=slot,
+                    status=Status.OPEN,
+                    values=witnesses,
+                    exhaustive=exhaustive[slot],
+                )
+            )
+    ask = _ask(run, answers)
+    return PartialAdvice(
+        partial=partial,
+        fields=tuple(answers),
+        ask=ask,
+        seconds=time.perf_counter() - start,
+        checks=run.checks,
+    )
+
+
+def _is_referral(slot: str) -> bool:
+    return slot == "referral" or slot.startswith("referral.")
+
+
+def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
+    engine, partial = run.engine, run.partial
+    moving = [a.field for a in answers if a.status is not Status.SETTLED]
+    changes: dict[str, tuple[str, ...]] = {}
+    decided: dict[str, bool] = {}
+    if len(partial.unknown) == 1:
+        changes[partial.unknown[0]] = tuple(a.field for a in answers if a.status is Status.OPEN)
+        decided[partial.unknown[0]] = all(a.status is not Status.UNDECIDED for a in answers)
+    else:
+        other, body, markers = engine.pair()
+        pairs, rest = engine.fixed(partial)
+        pairs_b, rest_b = engine.fixed(partial, other)
+        solver = engine.solver(body, markers, pairs + pairs_b, rest + rest_b)
+        solver.set(timeout=run.timeout_ms)
+        differs = dict(zip(engine.fields, markers, strict=True))
+        for path in partial.unknown:
+            found, complete = _changed_by(run, solver, other, path, moving, differs)
+            changes[path] = found
+            decided[path] = complete
+    asks = [
+        Ask(
+            input=path,
+            changes=changes[path],
+            complete=decided[path],
+        )
+        for path in partial.unknown
+    ]
+    order = {path: i for i, path in enumerate(partial.unknown)}
+    return tuple(
+        sorted(
+            asks,
+            key=lambda a: (
+                not any(_is_referral(f) for f in a.changes),
+                -len(a.changes),
+                order[a.input],
+            ),
+        )
+    )
+
+
+def _changed_by(
+    run: _Run,
+    solver: z3.Solver,
+    other: Encoding,
+    path: str,
+    moving: list[str],
+    differs: dict[str, z3.BoolRef],
+) -> tuple[tuple[str, ...], bool]:
+    engine = run.engine
+    solver.push()
+    try:
+        for rest in run.partial.unknown:
+            if rest != path:
+                solver.add(engine.same_input(rest, other))
+        found: list[str] = []
+        while True:
+            left = [f for f in moving if f not in found]
+            if not left:
+                return tuple(f for f in engine.fields if f in found), True
+            outcome = run.check(z3.Or(*(differs[f] for f in left)), solver=solver)
+            if outcome == z3.unsat:
+                return tuple(f for f in engine.fields if f in found), True
+            if outcome != z3.sat:
+                return tuple(f for f in engine.fields if f in found), False
+            model = solver.model()
+            a = evaluate(engine.enc.back(model), engine.ruleset)
+            b = evaluate(other.back(model), engine.ruleset)
+            new = [f for f in left if slot_value(a, f) != slot_value(b, f)]
+            if not new:
+                raise EncodingMismatchError(
+                    f"two completions differing in {path} differ for the encoding only"
+                )
+            found.extend(new)
+    finally:
+        solver.pop()
