@@ -13,13 +13,17 @@ lbp_spec`` does not import it until :func:`lbp_spec.evaluate_partial` is used.
 
 from __future__ import annotations
 
-from lbp_spec.partial.answer import Ask, FieldAnswer, PartialAdvice, Status, Witness
-from lbp_spec.partial.engine import (
-    DEFAULT_TIMEOUT_MS,
-    EncodingMismatchError,
-    evaluate_partial,
-    slot_value,
+from lbp_spec.partial.answer import (
+    FIELDS,
+    Ask,
+    FieldAnswer,
+    PartialAdvice,
+    Status,
+    Witness,
+    field_slot,
+    field_value,
 )
+from lbp_spec.partial.engine import DEFAULT_TIMEOUT_MS, EncodingMismatchError, evaluate_partial
 from lbp_spec.partial.report import (
     PARTIAL_ADVICE_VERSION,
     partial_advice_schema,
@@ -30,6 +34,7 @@ from lbp_spec.partial.report import (
 
 __all__ = [
     "DEFAULT_TIMEOUT_MS",
+    "FIELDS",
     "PARTIAL_ADVICE_VERSION",
     "Ask",
     "EncodingMismatchError",
@@ -38,9 +43,10 @@ __all__ = [
     "Status",
     "Witness",
     "evaluate_partial",
+    "field_slot",
+    "field_value",
     "partial_advice_schema",
     "partial_json",
     "partial_text",
     "question",
-    "slot_value",
 ]

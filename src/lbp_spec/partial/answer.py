@@ -4,14 +4,72 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from typing import Any, Final
 
 import attrs
 
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.partial_case import PartialCase
+from lbp_spec.rule import SLOTS, SlotKind
 
-__all__ = ["Ask", "FieldAnswer", "PartialAdvice", "Status", "Witness"]
+__all__ = [
+    "FIELDS",
+    "Ask",
+    "FieldAnswer",
+    "PartialAdvice",
+    "Status",
+    "Witness",
+    "field_slot",
+    "field_value",
+]
+
+
+def _fields() -> tuple[str, ...]:
+    out: list[str] = []
+    for slot, meta in SLOTS.items():
+        if meta.kind is SlotKind.SINGLE:
+            out.append(slot)
+        else:
+            out.extend(f"{slot}.{m.value}" for m in meta.value_type)  # type: ignore[attr-defined]
+    return tuple(out)
+
+
+FIELDS: Final = _fields()
+"""The advice fields a partial answer speaks about, in advice order: every single
+slot of :data:`lbp_spec.rule.SLOTS`, and every member of a set slot as a field of
+its own (``education.stay_active_and_self_manage``: in the advice or not)."""
+
+
+def field_slot(field: str) -> tuple[str, enum.Enum | None]:
+    """The slot of an advice field, and the member when the field is one member of a set."""
+    if field in SLOTS:
+        return field, None
+    slot, _, name = field.rpartition(".")
+    for member in SLOTS[slot].value_type:  # type: ignore[attr-defined]
+        if member.value == name:
+            return slot, member
+    raise KeyError(field)
+
+
+def field_value(advice: Advice, field: str) -> object:
+    """The value of one advice field (see :data:`FIELDS`) in a concrete advice.
+
+    A single slot reads as its value (the referral as its urgency, ``None`` when
+    there is none); a member of a set as whether the advice holds it.
+    """
+    slot, member = field_slot(field)
+    if slot.startswith("interventions."):
+        name = slot.split(".", 1)[1]
+        return next(a.strength for i, a in advice.interventions.items() if i.value == name)
+    if slot == "referral":
+        return None if advice.referral is None else advice.referral.urgency
+    obj: Any = advice
+    for part in slot.split("."):
+        obj = getattr(obj, part)
+    if member is not None:
+        return member in obj
+    return obj
 
 
 class Status(enum.Enum):
@@ -46,10 +104,11 @@ class Witness:
 
 @attrs.frozen(kw_only=True)
 class FieldAnswer:
-    """One advice field (a slot of :data:`lbp_spec.rule.SLOTS`) for a partial case.
+    """One advice field (see :data:`FIELDS`) for a partial case.
 
     Attributes:
-        field: The field, e.g. ``referral`` or ``interventions.massage``.
+        field: The field, e.g. ``referral``, ``interventions.massage`` or
+            ``education.stay_active_and_self_manage``.
         status: Settled, open or undecided.
         value: The settled value (``None`` otherwise, or when that is the value).
         witness: For a settled field, a completion (replayed through the evaluator).
@@ -73,8 +132,9 @@ class Ask:
 
     Attributes:
         input: The unknown input, by field path.
-        changes: The advice fields it can change on its own (the other unknown
-            inputs held fixed), in advice order; empty: it changes nothing.
+        changes: The advice fields it can change on its own (for some values of
+            the other unknown inputs, held fixed), in advice order; empty: it
+            changes nothing.
         complete: Whether ``changes`` is proven complete (the solver answered).
 
     """
@@ -97,8 +157,8 @@ class PartialAdvice:
         partial: The partial case.
         fields: Every advice field, in advice order.
         ask: The unknown inputs, most consequential first: those that can
-            change a referral or its urgency, then by how many fields they
-            can change.
+            change a referral or its urgency, then by how many advice slots
+            (a set counted once) they can change.
         seconds: Wall time.
         checks: Solver questions asked.
 

@@ -4,7 +4,8 @@ One :class:`~lbp_spec.symbolic.Encoding` per rule set is built once and kept,
 with one incremental solver that holds its validity constraint; each call
 pushes the known values, asks, and pops them again.
 
-The method, for the advice fields (the slots of :data:`lbp_spec.rule.SLOTS`):
+The method, for the advice fields (:data:`lbp_spec.partial.FIELDS`: the single
+slots of :data:`lbp_spec.rule.SLOTS` and each member of a set slot):
 
 1. *Cover.* Find a valid completion; replay it through the evaluator and note
    every field's value. Then ask for a completion in which *some* field takes a
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Final
 
@@ -42,15 +43,24 @@ from lbp_spec.case import Case
 from lbp_spec.errors import InvalidCaseError, Problem
 from lbp_spec.evaluator import evaluate
 from lbp_spec.logic import VARIABLES, Cmp, FactorAt, Variable, VariableKind
-from lbp_spec.partial.answer import Ask, FieldAnswer, PartialAdvice, Status, Witness
+from lbp_spec.partial.answer import (
+    FIELDS,
+    Ask,
+    FieldAnswer,
+    PartialAdvice,
+    Status,
+    Witness,
+    field_slot,
+    field_value,
+)
 from lbp_spec.partial_case import PartialCase, unknown_target
-from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.rule import SLOTS
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
 from lbp_spec.vocabulary import AdviceWarning
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "EncodingMismatchError", "evaluate_partial", "slot_value"]
+__all__ = ["DEFAULT_TIMEOUT_MS", "EncodingMismatchError", "evaluate_partial"]
 
 DEFAULT_TIMEOUT_MS: Final = 10_000
 """Solver time limit per question, in milliseconds."""
@@ -64,30 +74,6 @@ class EncodingMismatchError(AssertionError):
 
 
 # -- values of advice fields -------------------------------------------------------------
-
-
-def slot_value(advice: Advice, slot: str) -> object:
-    """The value of one advice field (slot) in a concrete advice.
-
-    A single slot reads as its value (the referral as its urgency, ``None`` when
-    there is none); a set slot as the tuple of its members in vocabulary order.
-    """
-    meta = SLOTS[slot]
-    if slot.startswith("interventions."):
-        name = slot.split(".", 1)[1]
-        value: object = next(a.strength for i, a in advice.interventions.items() if i.value == name)
-    elif slot == "referral":
-        value = None if advice.referral is None else advice.referral.urgency
-    else:
-        obj: Any = advice
-        for part in slot.split("."):
-            obj = getattr(obj, part)
-        value = obj
-    if meta.kind is SlotKind.SET:
-        order = list(meta.value_type)  # type: ignore[call-overload]
-        assert isinstance(value, Iterable)
-        return tuple(sorted(set(value), key=order.index))
-    return value
 
 
 # -- the encoding, built once ------------------------------------------------------------
@@ -106,7 +92,7 @@ class _Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.enc = Encoding(ruleset)
-        self.fields: tuple[str, ...] = tuple(SLOTS)
+        self.fields: tuple[str, ...] = FIELDS
         self._points: dict[str, list[Fraction]] = {}
         for rule in ruleset.rules:
             for node in rule.when.walk():
@@ -120,24 +106,27 @@ class _Engine:
                 self._index[slot, atom] = len(terms) - 1
                 terms.append(self._atom_term(self.enc, slot, atom))
         self.markers = [z3.Bool(f"partial.atom.{i}") for i in range(len(terms) - 1)]
-        self.body = z3.And(*terms)
+        self.body = z3.And(
+            terms[0], *(m == t for m, t in zip(self.markers, terms[1:], strict=True))
+        )
         self._values: dict[tuple[str, object], z3.BoolRef] = {}
         self._pair: tuple[Encoding, z3.BoolRef, list[z3.BoolRef]] | None = None
 
-    def _atoms(self, slot: str) -> list[object]:
+    def _atoms(self, field: str) -> list[object]:
+        slot, member = field_slot(field)
+        if member is not None:
+            return [True]
         meta = SLOTS[slot]
-        if meta.kind is SlotKind.SINGLE:
-            values = list(self.ruleset.domain(slot))
-            if meta.default not in values:
-                values.append(meta.default)
-            return values
-        members: list[object] = list(meta.value_type)  # type: ignore[call-overload]
-        return members
+        values = list(self.ruleset.domain(slot))
+        if meta.default not in values:
+            values.append(meta.default)
+        return values
 
-    def _atom_term(self, enc: Encoding, slot: str, atom: object) -> z3.BoolRef:
-        if SLOTS[slot].kind is SlotKind.SINGLE:
-            return enc.decided(slot, atom)
-        return self.member(enc, slot, atom)
+    def _atom_term(self, enc: Encoding, field: str, atom: object) -> z3.BoolRef:
+        slot, member = field_slot(field)
+        if member is not None:
+            return self.member(enc, slot, member)
+        return enc.decided(slot, atom)
 
     def marker(self, slot: str, atom: object) -> z3.BoolRef:
         index = self._index.get((slot, atom))
@@ -151,30 +140,27 @@ class _Engine:
         """
         if self._pair is None:
             other = Encoding(self.ruleset, prefix="other.")
-            terms = [self.enc.valid(), other.valid()]
-            terms.extend(self.differs(slot, other) for slot in self.fields)
             markers = [z3.Bool(f"partial.differs.{slot}") for slot in self.fields]
-            self._pair = (other, z3.And(*terms), markers)
+            differs = [
+                m == self.differs(s, other) for m, s in zip(markers, self.fields, strict=True)
+            ]
+            self._pair = (other, z3.And(self.enc.valid(), other.valid(), *differs), markers)
         return self._pair
 
     def solver(
-        self,
-        body: z3.BoolRef,
-        markers: list[z3.BoolRef],
-        fixed: list[tuple[Any, Any]],
-        rest: list[z3.BoolRef],
+        self, body: z3.BoolRef, fixed: list[tuple[Any, Any]], rest: list[z3.BoolRef]
     ) -> z3.Solver:
-        """A solver for ``body`` with the ``fixed`` values substituted, markers naming atoms."""
+        """A solver for ``body`` with the ``fixed`` values substituted and propagated.
+
+        The fixed variables are also stated equal to their values, so that a
+        model still shows them.
+        """
+        goal = z3.Goal()
+        goal.add(z3.substitute(body, *fixed) if fixed else body, *rest)
+        reduced = _REDUCE(goal)
         solver = z3.Solver()
-        sub = z3.substitute(body, *fixed) if fixed else body
-        if sub.num_args() != len(markers) + body.num_args() - len(markers):
-            raise AssertionError(
-                "substitution changed the shape of the encoding"
-            )  # pragma: no cover
-        head = body.num_args() - len(markers)
-        solver.add(*(sub.arg(i) for i in range(head)))
-        solver.add(*(m == sub.arg(head + i) for i, m in enumerate(markers)))
-        solver.add(*(var == value for var, value in fixed), *rest)
+        solver.add(*(formula for subgoal in reduced for formula in subgoal))
+        solver.add(*(var == value for var, value in fixed))
         return solver
 
     # value terms
@@ -193,31 +179,20 @@ class _Engine:
             found = self._values[key] = self._is_value(slot, value)
         return found
 
-    def _is_value(self, slot: str, value: object) -> z3.BoolRef:
-        meta = SLOTS[slot]
-        if meta.kind is SlotKind.SINGLE:
-            return self.marker(slot, value)
-        assert isinstance(value, tuple)
-        return z3.And(
-            *(
-                self.marker(slot, m) == (m in value)
-                for m in meta.value_type  # type: ignore[attr-defined]
-            )
-        )
+    def _is_value(self, field: str, value: object) -> z3.BoolRef:
+        _, member = field_slot(field)
+        if member is not None:
+            marker = self.marker(field, True)
+            return marker if value else z3.Not(marker)
+        return self.marker(field, value)
 
-    def differs(self, slot: str, other: Encoding) -> z3.BoolRef:
+    def differs(self, field: str, other: Encoding) -> z3.BoolRef:
         """The field has different values in the two copies."""
-        meta = SLOTS[slot]
-        if meta.kind is SlotKind.SINGLE:
-            values = list(self.ruleset.domain(slot))
-            if meta.default not in values:
-                values.append(meta.default)
-            terms = [self.enc.decided(slot, v) != other.decided(slot, v) for v in values]
-        else:
-            terms = [
-                self.member(self.enc, slot, m) != self.member(other, slot, m)
-                for m in meta.value_type  # type: ignore[attr-defined]
-            ]
+        slot, member = field_slot(field)
+        if member is not None:
+            return self.member(self.enc, slot, member) != self.member(other, slot, member)
+        values = self._atoms(field)
+        terms = [self.enc.decided(slot, v) != other.decided(slot, v) for v in values]
         return z3.Or(*terms, z3.BoolVal(False))
 
     # case terms
@@ -328,18 +303,27 @@ class _Engine:
         return found
 
     def plain(self, path: str) -> list[z3.BoolRef]:
-        """Soft literals: the unknown input has its plain-patient value."""
+        """Soft literals: the unknown input has its plain-patient value, most wanted first.
+
+        An optional part: absent, then each finding at its default; a set: each
+        member absent; the prognostic factors: each factor absent.
+        """
         var, member = unknown_target(path)
+        enc = self.enc
         if member is not None:
-            return [self.equals(self.enc, path, False if var.kind is VariableKind.SET else None)]
-        if var.kind is VariableKind.OBJECT or var.optional:
-            return [z3.Not(self.enc.presence[path])]
+            return [self.equals(enc, path, False if var.kind is VariableKind.SET else None)]
+        if var.kind is VariableKind.OBJECT:
+            children = [v.path for v in VARIABLES.values() if v.parent == path]
+            return [z3.Not(enc.presence[path]), *(lit for c in children for lit in self.plain(c))]
+        if var.kind is VariableKind.SET or var.kind is VariableKind.FACTORS:
+            assert var.enum is not None
+            return [lit for m in var.enum for lit in self.plain(f"{path}.{m.value}")]
+        if var.optional:
+            return [z3.Not(enc.presence[path])]
         if var.parent is not None:
             default = _plain_child(var)
-            if default is None:
-                return []
-            return [self.equals(self.enc, path, default)]
-        return [self.equals(self.enc, path, getattr(_PLAIN, path))]
+            return [] if default is None else [self.equals(enc, path, default)]
+        return [self.equals(enc, path, getattr(_PLAIN, path))]
 
     def nearest(self, path: str) -> list[z3.BoolRef]:
         """For a whole-number unknown: its thresholds, nearest to its plain value first."""
@@ -359,6 +343,8 @@ class _Engine:
 
 
 _PLAIN: Final = Case()
+_REDUCE: Final = z3.Then("simplify", "propagate-values")
+"""Simplifies what the known values leave; keeps every marker and unknown variable."""
 
 
 def _plain_child(var: Variable) -> object:
@@ -413,11 +399,13 @@ class _Run:
         self.engine = engine
         self.partial = partial
         pairs, rest = engine.fixed(partial)
-        self.solver = engine.solver(engine.body, engine.markers, pairs, rest)
+        self.solver = engine.solver(engine.body, pairs, rest)
         self.solver.set(timeout=timeout_ms)
         self.timeout_ms = timeout_ms
         self.values: dict[str, dict[object, Witness]] = {f: {} for f in engine.fields}
         self.found: list[tuple[Witness, tuple[bool, ...]]] = []
+        self.open: list[tuple[str, object]] = []
+        self.proven: dict[tuple[str, object], Witness] = {}
         self.checks = 0
 
     def check(self, *assumptions: z3.BoolRef, solver: z3.Solver | None = None) -> z3.CheckSatResult:
@@ -436,7 +424,7 @@ class _Run:
         witness, advice = self.replay(model)
         new = False
         for slot in self.engine.fields:
-            value = slot_value(advice, slot)
+            value = field_value(advice, slot)
             term = self.engine.is_value(slot, value)
             if not z3.is_true(model.eval(term, model_completion=True)):
                 raise EncodingMismatchError(
@@ -513,12 +501,11 @@ class _Run:
         by a greedy search; a witness found before is reused when the solver
         proves that nothing closer gives the value.
         """
+        known = self.proven.get((slot, value))
+        if known is not None:
+            return known
         target = self.engine.is_value(slot, value)
-        best = max(
-            (f for f in self.found if slot_value(f[0].advice, slot) == value),
-            key=lambda f: f[1],
-            default=None,
-        )
+        best = self.best(slot, value)
         if best is not None:
             plain = [
                 bit for bit, (_, group) in zip(best[1], self.order(), strict=True) if group < 0
@@ -543,15 +530,52 @@ class _Run:
             return attrs.evolve(self.values[slot][value], minimal=False)
         model = self.solver.model()
         found, advice = self.replay(model)
-        if slot_value(advice, slot) != value:
+        if field_value(advice, slot) != value:
             raise EncodingMismatchError(
-                f"the witness for {slot} = {value!r} gets {slot_value(advice, slot)!r} "
+                f"the witness for {slot} = {value!r} gets {field_value(advice, slot)!r} "
                 "from the evaluator"
             )
         if not minimal:
             return attrs.evolve(found, minimal=False)
-        self.found.append((found, self.vector(model)))
+        vector = self.vector(model)
+        self.found.append((found, vector))
+        self.share(found, vector)
         return found
+
+    def best(self, slot: str, value: object) -> tuple[Witness, tuple[bool, ...]] | None:
+        """The witness found so far that gives the value and is closest to the plain patient."""
+        return max(
+            (f for f in self.found if field_value(f[0].advice, slot) == value),
+            key=lambda f: f[1],
+            default=None,
+        )
+
+    def share(self, witness: Witness, vector: tuple[bool, ...]) -> None:
+        """Prove in one question that ``witness`` is the closest for every open value it gives."""
+        pending = [
+            (slot, value)
+            for slot, value in self.open
+            if (slot, value) not in self.proven
+            and field_value(witness.advice, slot) == value
+            and (best := self.best(slot, value)) is not None
+            and best[0] is witness
+        ]
+        greater = self.greater(vector)
+        while pending:
+            targets = z3.Or(*(self.engine.is_value(slot, value) for slot, value in pending))
+            outcome = self.check(targets, greater)
+            if outcome == z3.unsat:
+                for key in pending:
+                    self.proven[key] = witness
+                return
+            if outcome != z3.sat:
+                return
+            model = self.solver.model()
+            pending = [
+                (slot, value)
+                for slot, value in pending
+                if not z3.is_true(model.eval(self.engine.is_value(slot, value), True))
+            ]
 
 
 def _unsat_problems(engine: _Engine, partial: PartialCase, timeout_ms: int) -> list[Problem]:
@@ -628,7 +652,8 @@ def evaluate_partial(
         for slot in engine.fields:
             exhaustive[slot] = run.cover([slot])
     answers = []
-    if any(len(run.values[s]) > 1 for s in engine.fields):
+    run.open = [(s, v) for s in engine.fields if len(run.values[s]) > 1 for v in run.values[s]]
+    if run.open:
         run.plain_witness()
     for slot in engine.fields:
         values = run.values[slot]
@@ -675,7 +700,7 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
         other, body, markers = engine.pair()
         pairs, rest = engine.fixed(partial)
         pairs_b, rest_b = engine.fixed(partial, other)
-        solver = engine.solver(body, markers, pairs + pairs_b, rest + rest_b)
+        solver = engine.solver(body, pairs + pairs_b, rest + rest_b)
         solver.set(timeout=run.timeout_ms)
         differs = dict(zip(engine.fields, markers, strict=True))
         for path in partial.unknown:
@@ -696,7 +721,7 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
             asks,
             key=lambda a: (
                 not any(_is_referral(f) for f in a.changes),
-                -len(a.changes),
+                -len({field_slot(f)[0] for f in a.changes}),
                 order[a.input],
             ),
         )
@@ -730,7 +755,7 @@ def _changed_by(
             model = solver.model()
             a = evaluate(engine.enc.back(model), engine.ruleset)
             b = evaluate(other.back(model), engine.ruleset)
-            new = [f for f in left if slot_value(a, f) != slot_value(b, f)]
+            new = [f for f in left if field_value(a, f) != field_value(b, f)]
             if not new:
                 raise EncodingMismatchError(
                     f"two completions differing in {path} differ for the encoding only"

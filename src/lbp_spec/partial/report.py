@@ -17,9 +17,17 @@ from lbp_spec.contract import CONTRACT_VERSION, case_schema, case_to_json
 from lbp_spec.contract.documents import CASE
 from lbp_spec.contract.shape import Obj
 from lbp_spec.logic import VARIABLES, AnyFactorAt, Expr, FactorAt, VariableKind
-from lbp_spec.partial.answer import Ask, FieldAnswer, PartialAdvice, Status, Witness
+from lbp_spec.partial.answer import (
+    FIELDS,
+    Ask,
+    FieldAnswer,
+    PartialAdvice,
+    Status,
+    Witness,
+    field_slot,
+)
 from lbp_spec.partial_case import unknown_target
-from lbp_spec.rule import SLOTS, Rule
+from lbp_spec.rule import SLOTS, Rule, SlotKind
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 
@@ -101,6 +109,13 @@ def _input_words(path: str, value: object) -> str:
     return _words(shown) if not isinstance(shown, list) else "[" + ", ".join(shown) + "]"
 
 
+def field_words(field: str) -> str:
+    """How the docs name an advice field: the slot's words, and the member of a set."""
+    slot, member = field_slot(field)
+    words = SLOTS[slot].words
+    return words if member is None else f"{words}: {_words(member)}"
+
+
 # -- questions -------------------------------------------------------------------------------
 
 
@@ -161,21 +176,21 @@ def question(path: str, ask: Ask | None = None, answer: PartialAdvice | None = N
         return text.strip()
     if not ask.changes:
         return f"{text.strip()} Knowing it changes nothing in the advice."
-    parts = []
+    parts: list[str] = []
     for field in ask.changes:
-        words = SLOTS[field].words
-        if answer is not None and len(answer.partial.unknown) == 1:
+        slot, _ = field_slot(field)
+        words = SLOTS[slot].words
+        if answer is not None and len(answer.partial.unknown) == 1 and field == "referral":
             found = answer.field(field)
-            if found.status is Status.OPEN and ask.changes_referral and field == "referral":
-                words += (
-                    " ("
-                    + "; ".join(
-                        f"{_words(v)} with {_input_words(path, w.fill[path])}"
-                        for v, w in found.values
-                    )
-                    + ")"
+            words += (
+                " ("
+                + "; ".join(
+                    f"{_words(v)} with {_input_words(path, w.fill[path])}" for v, w in found.values
                 )
-        parts.append(words)
+                + ")"
+            )
+        if words not in parts:
+            parts.append(words)
     return f"{text.strip()} Knowing it can change: {', '.join(parts)}."
 
 
@@ -218,8 +233,9 @@ def partial_json(answer: PartialAdvice) -> dict[str, Any]:
 def partial_advice_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the partial-advice document."""
     value: dict[str, Any] = {
-        "description": "An advice field's value: as in an advice document, a referral "
-        "by its urgency (null: none), a set as an array in vocabulary order."
+        "description": "An advice field's value: as in an advice document (a referral "
+        "by its urgency, null: none; a window as [low, high]); for one member of a set, "
+        "whether the advice holds it."
     }
     completion = {
         "type": "object",
@@ -251,7 +267,7 @@ def partial_advice_schema() -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "properties": {
-                        "field": {"enum": list(SLOTS)},
+                        "field": {"enum": list(FIELDS)},
                         "status": {"enum": [s.value for s in Status]},
                         "value": value,
                         "exhaustive": {"type": "boolean"},
@@ -287,7 +303,7 @@ def partial_advice_schema() -> dict[str, Any]:
                     "properties": {
                         "input": {"enum": list(_input_paths())},
                         "question": {"type": "string", "minLength": 1},
-                        "changes": {"type": "array", "items": {"enum": list(SLOTS)}},
+                        "changes": {"type": "array", "items": {"enum": list(FIELDS)}},
                         "changes_referral": {"type": "boolean"},
                         "changes_nothing": {"type": "boolean"},
                         "complete": {"type": "boolean"},
@@ -319,11 +335,14 @@ def _input_paths() -> tuple[str, ...]:
 
 
 def _rules_for(witness: Witness, field: str, rules: RuleSet) -> list[Rule]:
+    slot, member = field_slot(field)
     fired = set(witness.advice.fired)
     return [
         rule
-        for rule, _ in rules.writers(field)
-        if rule.id in fired and not fired & set(rules.overriders(rule.id, field))
+        for rule, value in rules.writers(slot)
+        if rule.id in fired
+        and not fired & set(rules.overriders(rule.id, slot))
+        and (member is None or value == member)
     ]
 
 
@@ -358,16 +377,30 @@ def partial_text(answer: PartialAdvice, rules: RuleSet = GUIDELINE) -> str:
     open_ = [a for a in answer.fields if a.status is Status.OPEN]
     undecided = [a for a in answer.fields if a.status is Status.UNDECIDED]
     t.out("Already certain, whatever the unknown inputs turn out to be (proven):")
+    groups: dict[str, list[FieldAnswer]] = {}
     for a in settled:
-        assert a.witness is not None
-        t.out(f"{SLOTS[a.field].words}: {_words(a.value)}", 2)
-        t.because(_rules_for(a.witness, a.field, rules), 4)
+        slot, member = field_slot(a.field)
+        if member is None:
+            groups[a.field] = [a]
+        elif a.value:
+            groups.setdefault(slot, []).append(a)
+    for slot, items in groups.items():
+        if SLOTS[slot].kind is SlotKind.SET:
+            members = ", ".join(_words(field_slot(a.field)[1]) for a in items)
+            t.out(f"{SLOTS[slot].words}: {members}", 2)
+        else:
+            t.out(f"{SLOTS[slot].words}: {_words(items[0].value)}", 2)
+        behind: list[Rule] = []
+        for a in items:
+            assert a.witness is not None
+            behind.extend(r for r in _rules_for(a.witness, a.field, rules) if r not in behind)
+        t.because(behind, 4)
     t.lines.append("")
     if open_:
         t.out("Depends on the unknown inputs:")
         for a in open_:
             more = "" if a.exhaustive else " (possibly more values: the solver gave up)"
-            t.out(f"{SLOTS[a.field].words}{more}:", 2)
+            t.out(f"{field_words(a.field)}{more}:", 2)
             for value, w in a.values:
                 t.out(f"{_words(value)}, e.g. with {_fill_words(w)}", 4)
                 t.because(_rules_for(w, a.field, rules), 6)
@@ -375,7 +408,7 @@ def partial_text(answer: PartialAdvice, rules: RuleSet = GUIDELINE) -> str:
     if undecided:
         t.out(
             "Undecided (the solver gave no answer in time; nothing is claimed): "
-            + ", ".join(SLOTS[a.field].words for a in undecided)
+            + ", ".join(field_words(a.field) for a in undecided)
         )
         t.lines.append("")
     if answer.ask:
