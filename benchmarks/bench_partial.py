@@ -10,7 +10,8 @@ of their inputs made unknown, drawn (seeded) from every nameable input. Figures
 printed, per number of unknown inputs: the median, 90th and 99th percentile and
 the worst time of one call (the encoding already built: it is built once per
 rule set, and its one-off cost is printed separately), the median number of
-solver questions and the share of time inside Z3's ``check``; the median is also
+solver questions and the share of time inside Z3's ``check``, and the median CPU
+time of the process (steadier than wall time on a shared machine); the median is also
 given as a ratio against two baselines measured in the same run: the partial
 answer with nothing unknown (0 unknowns) and one call of :func:`lbp_spec.evaluate`.
 """
@@ -76,6 +77,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str]) -> int:
+    """Print the figures (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 partial cases per row (CI)")
     parser.add_argument("-n", type=int, default=None, help="partial cases per row")
@@ -97,12 +99,14 @@ def main(argv: list[str]) -> int:
     evaluate_us = (time.perf_counter() - start) / len(base_cases) * 1e6
 
     print(
-        f"\n{'unknown':>7} {'median':>8} {'p90':>8} {'p99':>8} {'worst':>8} {'questions':>9} "
+        f"\n{'unknown':>7} {'median':>8} {'p90':>8} {'p99':>8} {'worst':>8} {'cpu med.':>8} "
+        f"{'questions':>9} "
         f"{'in z3':>6} {'x 0 unknown':>11} {'x evaluate':>10}  fields"
     )
     baseline: float | None = None
     for k in (0, 1, 3, 5):
         times: list[float] = []
+        cpu: list[float] = []
         questions: list[int] = []
         solver = 0.0
         statuses = {s: 0 for s in Status}
@@ -110,9 +114,10 @@ def main(argv: list[str]) -> int:
             partial = PartialCase.of(case, _unknown(case, k, rng))
             clock = SolverClock()
             with clock.active():
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 answer = evaluate_partial(partial)
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
             solver += clock.seconds
             questions.append(answer.checks)
             for field in answer.fields:
@@ -124,6 +129,7 @@ def main(argv: list[str]) -> int:
         print(
             f"{k:>7} {median * 1e3:>6.1f}ms {_percentile(times, 0.9) * 1e3:>6.1f}ms "
             f"{_percentile(times, 0.99) * 1e3:>6.1f}ms {max(times) * 1e3:>6.1f}ms "
+            f"{statistics.median(cpu) * 1e3:>6.1f}ms "
             f"{statistics.median(questions):>9.0f} {solver / sum(times):>6.0%} "
             f"{median / baseline:>11.1f} {median * 1e6 / evaluate_us:>10.0f}  {fields}"
         )
