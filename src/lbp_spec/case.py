@@ -456,8 +456,8 @@ def field_problem(part: type, name: str, value: object) -> str | None:
     """The problem of one field of a case, or of one of its parts, on its own.
 
     Used to check the known fields of a partial case one by one (see
-    :mod:`lbp_spec.partial_case`); cross-field contradictions are
-    :func:`contradictions`.
+    :mod:`lbp_spec.partial_case`); cross-field contradictions are those of
+    ``contradictions``.
 
     Args:
         part: :class:`Case`, :class:`NeurologicalExam` or :class:`Sbst`.

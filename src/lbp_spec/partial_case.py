@@ -58,6 +58,7 @@ UNKNOWN_PATHS: Final = _paths()
 """Every field path a partial case may name as unknown, in case order."""
 
 
+@functools.cache
 def unknown_target(path: str) -> tuple[Variable, enum.Enum | None]:
     """The case variable a path names, and the set member or factor if it names one.
 
@@ -177,7 +178,7 @@ class PartialCase:
                 :class:`~lbp_spec.case.Case` takes it; an optional part may also
                 be a mapping of its recorded findings. A field left out takes
                 its default, exactly as in a complete case.
-            unknown: Field paths from :data:`UNKNOWN_PATHS`.
+            unknown: Field paths from :data:`~lbp_spec.partial_case.UNKNOWN_PATHS`.
 
         Raises:
             InvalidCaseError: Every problem, by field path: an unknown path that

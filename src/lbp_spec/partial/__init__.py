@@ -1,11 +1,12 @@
 """Advice on incomplete data: what is already certain, and which missing finding matters.
 
-:func:`evaluate_partial` takes a :class:`~lbp_spec.PartialCase` and proves, with
+:func:`lbp_spec.evaluate_partial` takes a :class:`~lbp_spec.PartialCase` and proves, with
 Z3 on the same encoding the properties are proven on, which advice fields are
 *settled* (one value for every valid completion), which are *open* (each value
 with a completion that produces it, replayed through the evaluator), and which
 the solver left *undecided*; and it ranks the unknown inputs by what knowing
-them can change. :func:`partial_json` and :func:`partial_text` render the answer.
+them can change. :func:`~lbp_spec.partial.report.partial_json` and
+:func:`~lbp_spec.partial.report.partial_text` render the answer.
 
 This subpackage imports Z3 (through :mod:`lbp_spec.symbolic`); ``import
 lbp_spec`` does not import it until :func:`lbp_spec.evaluate_partial` is used.

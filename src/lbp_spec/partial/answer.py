@@ -53,7 +53,7 @@ def field_slot(field: str) -> tuple[str, enum.Enum | None]:
 
 
 def field_value(advice: Advice, field: str) -> object:
-    """The value of one advice field (see :data:`FIELDS`) in a concrete advice.
+    """The value of one advice field (see :data:`~lbp_spec.partial.answer.FIELDS`) in an advice.
 
     A single slot reads as its value (the referral as its urgency, ``None`` when
     there is none); a member of a set as whether the advice holds it.
@@ -104,7 +104,7 @@ class Witness:
 
 @attrs.frozen(kw_only=True)
 class FieldAnswer:
-    """One advice field (see :data:`FIELDS`) for a partial case.
+    """One advice field (see :data:`~lbp_spec.partial.answer.FIELDS`) for a partial case.
 
     Attributes:
         field: The field, e.g. ``referral``, ``interventions.massage`` or

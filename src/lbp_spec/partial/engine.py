@@ -4,7 +4,7 @@ One :class:`~lbp_spec.symbolic.Encoding` per rule set is built once and kept,
 with one incremental solver that holds its validity constraint; each call
 pushes the known values, asks, and pops them again.
 
-The method, for the advice fields (:data:`lbp_spec.partial.FIELDS`: the single
+The method, for the advice fields (:data:`lbp_spec.partial.answer.FIELDS`: the single
 slots of :data:`lbp_spec.rule.SLOTS` and each member of a set slot):
 
 1. *Cover.* Find a valid completion; replay it through the evaluator and note
@@ -65,6 +65,9 @@ __all__ = ["DEFAULT_TIMEOUT_MS", "EncodingMismatchError", "evaluate_partial"]
 DEFAULT_TIMEOUT_MS: Final = 10_000
 """Solver time limit per question, in milliseconds."""
 
+_MAX_CACHED: Final = 100_000
+"""Known-value constraints kept between calls, at most (then the cache starts over)."""
+
 _MAX_MODELS: Final = 200
 """Completions looked at per cover before the fields are asked one by one."""
 
@@ -110,6 +113,8 @@ class _Engine:
             terms[0], *(m == t for m, t in zip(self.markers, terms[1:], strict=True))
         )
         self._values: dict[tuple[str, object], z3.BoolRef] = {}
+        self._unseen: dict[tuple[str, frozenset[object]], z3.BoolRef] = {}
+        self._fixes: dict[tuple[str, str, object], tuple[list[Any], list[Any], list[Any]]] = {}
         self._pair: tuple[Encoding, z3.BoolRef, list[z3.BoolRef]] | None = None
 
     def _atoms(self, field: str) -> list[object]:
@@ -148,19 +153,22 @@ class _Engine:
         return self._pair
 
     def solver(
-        self, body: z3.BoolRef, fixed: list[tuple[Any, Any]], rest: list[z3.BoolRef]
+        self,
+        body: z3.BoolRef,
+        fixed: tuple[list[tuple[Any, Any]], list[z3.BoolRef], list[z3.BoolRef]],
     ) -> z3.Solver:
         """A solver for ``body`` with the ``fixed`` values substituted and propagated.
 
         The fixed variables are also stated equal to their values, so that a
         model still shows them.
         """
+        pairs, rest, eqs = fixed
         goal = z3.Goal()
-        goal.add(z3.substitute(body, *fixed) if fixed else body, *rest)
+        goal.add(z3.substitute(body, *pairs) if pairs else body, *rest)
         reduced = _REDUCE(goal)
         solver = z3.Solver()
         solver.add(*(formula for subgoal in reduced for formula in subgoal))
-        solver.add(*(var == value for var, value in fixed))
+        solver.add(*eqs)
         return solver
 
     # value terms
@@ -177,6 +185,16 @@ class _Engine:
         found = self._values.get(key)
         if found is None:
             found = self._values[key] = self._is_value(slot, value)
+        return found
+
+    def unseen(self, field: str, seen: tuple[object, ...]) -> z3.BoolRef:
+        """The field has none of the values ``seen`` (built once per field and values)."""
+        key = (field, frozenset(seen))
+        found = self._unseen.get(key)
+        if found is None:
+            terms = [self.is_value(field, v) for v in seen]
+            found = z3.Not(terms[0]) if len(terms) == 1 else z3.Not(z3.Or(*terms))
+            self._unseen[key] = found
         return found
 
     def _is_value(self, field: str, value: object) -> z3.BoolRef:
@@ -201,6 +219,19 @@ class _Engine:
         """The case variable at ``path`` (or set member / factor path) has ``value``."""
         pairs, rest = self.fix(enc, path, value)
         return z3.And(*(var == constant for var, constant in pairs), *rest)
+
+    def fixes(
+        self, enc: Encoding, path: str, value: object
+    ) -> tuple[list[tuple[Any, Any]], list[z3.BoolRef], list[z3.BoolRef]]:
+        """:meth:`fix`, with the pairs also as equations; kept for the next call."""
+        key = (enc.prefix, path, value)
+        found = self._fixes.get(key)
+        if found is None:
+            if len(self._fixes) > _MAX_CACHED:
+                self._fixes.clear()
+            pairs, rest = self.fix(enc, path, value)
+            found = self._fixes[key] = (pairs, rest, [var == c for var, c in pairs])
+        return found
 
     def fix(
         self, enc: Encoding, path: str, value: object
@@ -246,32 +277,38 @@ class _Engine:
 
     def fixed(
         self, partial: PartialCase, enc: Encoding | None = None
-    ) -> tuple[list[tuple[Any, Any]], list[z3.BoolRef]]:
-        """Every known input, as substitutions (variable, constant) and what remains."""
+    ) -> tuple[list[tuple[Any, Any]], list[z3.BoolRef], list[z3.BoolRef]]:
+        """Every known input: substitutions (variable, constant), what remains, as equations."""
         enc = enc or self.enc
         pairs: list[tuple[Any, Any]] = []
         rest: list[z3.BoolRef] = []
+        eqs: list[z3.BoolRef] = []
         for path, value in partial.known.items():
             var = VARIABLES[path]
+            items: list[tuple[str, object]]
             if var.kind is VariableKind.SET or var.kind is VariableKind.FACTORS:
                 assert var.enum is not None
-                for m in var.enum:
-                    sub = f"{path}.{m.value}"
-                    if partial.known_member(sub):
-                        got = m in value if var.kind is VariableKind.SET else value.get(m)  # type: ignore[operator, attr-defined]
-                        more, other = self.fix(enc, sub, got)
-                        pairs.extend(more)
-                        rest.extend(other)
+                items = [
+                    (
+                        f"{path}.{m.value}",
+                        m in value if var.kind is VariableKind.SET else value.get(m),  # type: ignore[operator, attr-defined]
+                    )
+                    for m in var.enum
+                    if partial.known_member(f"{path}.{m.value}")
+                ]
             else:
-                more, other = self.fix(enc, path, value)
+                items = [(path, value)]
+            for sub, got in items:
+                more, other, equations = self.fixes(enc, sub, got)
                 pairs.extend(more)
                 rest.extend(other)
-        return pairs, rest
+                eqs.extend(equations)
+        return pairs, rest, eqs
 
     def known(self, partial: PartialCase, enc: Encoding | None = None) -> list[z3.BoolRef]:
         """The constraints that fix every known input."""
-        pairs, rest = self.fixed(partial, enc)
-        return [var == constant for var, constant in pairs] + rest
+        _, rest, eqs = self.fixed(partial, enc)
+        return eqs + rest
 
     def same_input(self, path: str, other: Encoding) -> z3.BoolRef:
         """Both copies have the same value at the unknown input ``path``."""
@@ -398,8 +435,7 @@ class _Run:
     def __init__(self, engine: _Engine, partial: PartialCase, timeout_ms: int) -> None:
         self.engine = engine
         self.partial = partial
-        pairs, rest = engine.fixed(partial)
-        self.solver = engine.solver(engine.body, pairs, rest)
+        self.solver = engine.solver(engine.body, engine.fixed(partial))
         self.solver.set(timeout=timeout_ms)
         self.timeout_ms = timeout_ms
         self.values: dict[str, dict[object, Witness]] = {f: {} for f in engine.fields}
@@ -437,9 +473,7 @@ class _Run:
         return new
 
     def unseen(self, slot: str) -> z3.BoolRef:
-        return z3.Not(
-            z3.Or(*(self.engine.is_value(slot, v) for v in self.values[slot]), z3.BoolVal(False))
-        )
+        return self.engine.unseen(slot, tuple(self.values[slot]))
 
     def cover(self, slots: Sequence[str]) -> bool:
         """Note values until no field of ``slots`` can take another; False if the solver gave up."""
@@ -698,9 +732,9 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
         decided[partial.unknown[0]] = all(a.status is not Status.UNDECIDED for a in answers)
     else:
         other, body, markers = engine.pair()
-        pairs, rest = engine.fixed(partial)
-        pairs_b, rest_b = engine.fixed(partial, other)
-        solver = engine.solver(body, pairs + pairs_b, rest + rest_b)
+        pairs, rest, eqs = engine.fixed(partial)
+        pairs_b, rest_b, eqs_b = engine.fixed(partial, other)
+        solver = engine.solver(body, (pairs + pairs_b, rest + rest_b, eqs + eqs_b))
         solver.set(timeout=run.timeout_ms)
         differs = dict(zip(engine.fields, markers, strict=True))
         for path in partial.unknown:
