@@ -361,3 +361,12 @@ def test_cli_partial_undecided_is_status_unknown(
     status, out, _ = _run(capsys, "evaluate", "--partial", str(EXAMPLE))
     assert ExitCode.UNKNOWN == status
     assert {"undecided"} == {f["status"] for f in json.loads(out)["fields"]}
+
+
+def test_the_only_unknown_shows_the_referral_at_each_value() -> None:
+    """MRC the only unknown: immediate at 0 to 3, none at 4 and 5, in the question too."""
+    answer = _mrc_unknown()
+    ask = answer.ask[0]
+    expected = tuple((grade, Urgency.IMMEDIATE if grade <= 3 else None) for grade in range(6))
+    assert expected == ask.referral_at
+    assert "(immediate at 0 to 3; none at 4 to 5)" in partial_json(answer)["ask"][0]["question"]

@@ -136,12 +136,15 @@ class Ask:
             the other unknown inputs, held fixed), in advice order; empty: it
             changes nothing.
         complete: Whether ``changes`` is proven complete (the solver answered).
+        referral_at: When it is the only unknown input, has few values and can
+            change the referral: each valid value with the referral it gives.
 
     """
 
     input: str
     changes: tuple[str, ...]
     complete: bool = True
+    referral_at: tuple[tuple[object, object], ...] = ()
 
     @property
     def changes_referral(self) -> bool:

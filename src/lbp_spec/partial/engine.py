@@ -58,7 +58,7 @@ from lbp_spec.rule import SLOTS
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
-from lbp_spec.vocabulary import AdviceWarning
+from lbp_spec.vocabulary import AdviceWarning, FactorLevel
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "EncodingMismatchError", "evaluate_partial"]
 
@@ -727,9 +727,13 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
     moving = [a.field for a in answers if a.status is not Status.SETTLED]
     changes: dict[str, tuple[str, ...]] = {}
     decided: dict[str, bool] = {}
+    referral_at: dict[str, tuple[tuple[object, object], ...]] = {}
     if len(partial.unknown) == 1:
-        changes[partial.unknown[0]] = tuple(a.field for a in answers if a.status is Status.OPEN)
-        decided[partial.unknown[0]] = all(a.status is not Status.UNDECIDED for a in answers)
+        path = partial.unknown[0]
+        changes[path] = tuple(a.field for a in answers if a.status is Status.OPEN)
+        decided[path] = all(a.status is not Status.UNDECIDED for a in answers)
+        if any(_is_referral(f) for f in changes[path]):
+            referral_at[path] = _referral_at(run, path)
     else:
         other, body, markers = engine.pair()
         pairs, rest, eqs = engine.fixed(partial)
@@ -746,6 +750,7 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
             input=path,
             changes=changes[path],
             complete=decided[path],
+            referral_at=referral_at.get(path, ()),
         )
         for path in partial.unknown
     ]
@@ -760,6 +765,46 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
             ),
         )
     )
+
+
+_FEW: Final = 21
+"""An input with at most this many values has the referral shown for each value."""
+
+
+def _values_of(path: str) -> list[object] | None:
+    """Every value of an input with few values (a flag, a choice, a small number)."""
+    var, member = unknown_target(path)
+    if member is not None:
+        return [False, True] if var.kind is VariableKind.SET else [None, *FactorLevel]
+    if var.kind is VariableKind.BOOL:
+        values: list[object] = [False, True]
+    elif var.kind is VariableKind.ENUM:
+        assert var.enum is not None
+        values = list(var.enum)
+    elif var.kind is VariableKind.INT and var.low is not None and var.high is not None:
+        if var.high - var.low + 1 > _FEW:
+            return None
+        values = list(range(int(var.low), int(var.high) + 1))
+    else:
+        return None
+    return [None, *values] if var.optional else values
+
+
+def _referral_at(run: _Run, path: str) -> tuple[tuple[object, object], ...]:
+    """For the only unknown input, the referral at each of its valid values (when few)."""
+    values = _values_of(path)
+    if values is None:
+        return ()
+    out = []
+    for value in values:
+        outcome = run.check(run.engine.equals(run.engine.enc, path, value))
+        if outcome == z3.unsat:
+            continue  # not a valid completion
+        if outcome != z3.sat:
+            return ()
+        _, advice = run.replay(run.solver.model())
+        out.append((value, field_value(advice, "referral")))
+    return tuple(out)
 
 
 def _changed_by(

@@ -180,7 +180,9 @@ def question(path: str, ask: Ask | None = None, answer: PartialAdvice | None = N
     for field in ask.changes:
         slot, _ = field_slot(field)
         words = SLOTS[slot].words
-        if answer is not None and len(answer.partial.unknown) == 1 and field == "referral":
+        if field == "referral" and ask.referral_at:
+            words += f" ({_runs(path, ask.referral_at)})"
+        elif answer is not None and len(answer.partial.unknown) == 1 and field == "referral":
             found = answer.field(field)
             words += (
                 " ("
@@ -192,6 +194,25 @@ def question(path: str, ask: Ask | None = None, answer: PartialAdvice | None = N
         if words not in parts:
             parts.append(words)
     return f"{text.strip()} Knowing it can change: {', '.join(parts)}."
+
+
+def _runs(path: str, pairs: tuple[tuple[object, object], ...]) -> str:
+    """'immediate at 0 to 3; none at 4 to 5': runs of input values with the same referral."""
+    runs: list[tuple[list[object], object]] = []
+    for value, referral in pairs:
+        if runs and runs[-1][1] == referral:
+            runs[-1][0].append(value)
+        else:
+            runs.append(([value], referral))
+    parts = []
+    for values, referral in runs:
+        first, last = _input_words(path, values[0]), _input_words(path, values[-1])
+        at = first if len(values) == 1 else f"{first} to {last}"
+        if len(values) > 2 and not all(isinstance(v, int) for v in values):
+            at = ", ".join(_input_words(path, v) for v in values)
+        word = "at" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "if"
+        parts.append(f"{_words(referral)} {word} {at}")
+    return "; ".join(parts)
 
 
 # -- JSON ------------------------------------------------------------------------------------
