@@ -66,7 +66,7 @@ def field_value(advice: Advice, field: str) -> object:
         return None if advice.referral is None else advice.referral.urgency
     obj: Any = advice
     for part in slot.split("."):
-        obj = getattr(obj, part)
+        obj = None if obj is None else getattr(obj, part)  # e.g. a part of no referral
     if member is not None:
         return member in obj
     return obj
