@@ -370,3 +370,23 @@ def test_the_only_unknown_shows_the_referral_at_each_value() -> None:
     expected = tuple((grade, Urgency.IMMEDIATE if grade <= 3 else None) for grade in range(6))
     assert expected == ask.referral_at
     assert "(immediate at 0 to 3; none at 4 to 5)" in partial_json(answer)["ask"][0]["question"]
+
+
+def test_unknown_consultation_needs_its_follow_up_fields_unknown_too() -> None:
+    """An unknown consultation alone can only be initial; with its follow-up fields unknown too.
+
+    A follow-up becomes a completion, but validity ties the consultation to those
+    fields, so on its own (the others held fixed) it changes nothing, while the
+    improvement does.
+    """
+    alone = evaluate_partial(PartialCase.of(Case(), ["consultation"]))
+    assert () == alone.ask[0].changes
+    both = evaluate_partial(
+        PartialCase.of(
+            Case(), ["consultation", "weeks_since_start", "sessions_used", "improvement"]
+        )
+    )
+    by_input = {a.input: a.changes for a in both.ask}
+    assert () == by_input["consultation"]
+    assert () != by_input["improvement"]
+    assert any(a.status is Status.OPEN for a in both.fields)
