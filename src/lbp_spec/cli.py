@@ -326,10 +326,11 @@ def _configure_schema(parser: argparse.ArgumentParser) -> None:
 
 SCHEMA: Final = Command(
     name="schema",
-    summary="print the JSON Schema (draft 2020-12) of a case or an advice",
+    summary="print the JSON Schema (draft 2020-12) of a case, an advice or a partial case",
     description=(
-        f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case or "
-        "an advice, as shipped with the package."
+        f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case, "
+        "an advice or a partial case (a case naming its unknown inputs), as shipped with "
+        "the package."
     ),
     examples=(("lbp-spec schema case > case.schema.json", "the schema of a case document"),),
     configure=_configure_schema,
