@@ -390,3 +390,9 @@ def test_unknown_consultation_needs_its_follow_up_fields_unknown_too() -> None:
     assert () == by_input["consultation"]
     assert () != by_input["improvement"]
     assert any(a.status is Status.OPEN for a in both.fields)
+
+
+def test_cli_prints_the_partial_advice_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    """lbp-spec schema partial_advice prints the schema the answers follow."""
+    status, out, _ = _run(capsys, "schema", "partial_advice")
+    assert (ExitCode.OK, partial_advice_schema()) == (status, json.loads(out))

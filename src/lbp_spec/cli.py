@@ -316,12 +316,23 @@ EVALUATE: Final = Command(
 
 
 def _run_schema(args: argparse.Namespace) -> ExitCode:
+    if args.document == PARTIAL_ADVICE:
+        from lbp_spec.partial.report import partial_advice_schema
+
+        sys.stdout.write(json.dumps(partial_advice_schema(), indent=2, ensure_ascii=False) + "\n")
+        return ExitCode.OK
     sys.stdout.write(schema_text(args.document))
     return ExitCode.OK
 
 
+PARTIAL_ADVICE: Final = "partial_advice"
+"""The answer of ``evaluate --partial``: its schema is versioned apart from the contract."""
+
+
 def _configure_schema(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", choices=SCHEMA_NAMES, help="which document's schema")
+    parser.add_argument(
+        "document", choices=(*SCHEMA_NAMES, PARTIAL_ADVICE), help="which document's schema"
+    )
 
 
 SCHEMA: Final = Command(
@@ -330,7 +341,8 @@ SCHEMA: Final = Command(
     description=(
         f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case, "
         "an advice or a partial case (a case naming its unknown inputs), as shipped with "
-        "the package."
+        "the package; 'partial_advice' is the answer of 'evaluate --partial', whose "
+        "document has its own version."
     ),
     examples=(("lbp-spec schema case > case.schema.json", "the schema of a case document"),),
     configure=_configure_schema,

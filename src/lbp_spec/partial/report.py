@@ -13,7 +13,7 @@ import textwrap
 from typing import Any, Final
 
 from lbp_spec.advice import Window
-from lbp_spec.contract import CONTRACT_VERSION, case_schema, case_to_json
+from lbp_spec.contract import CONTRACT_VERSION, case_schema
 from lbp_spec.contract.documents import CASE
 from lbp_spec.contract.shape import Obj
 from lbp_spec.logic import VARIABLES, AnyFactorAt, Expr, FactorAt, VariableKind
@@ -225,7 +225,8 @@ def _field_json(answer: FieldAnswer) -> dict[str, Any]:
     elif answer.status is Status.OPEN:
         out["exhaustive"] = answer.exhaustive
         out["values"] = [
-            {"value": value_json(v), "completion": _fill_json(w)} for v, w in answer.values
+            {"value": value_json(v), "completion": _fill_json(w), "closest": w.minimal}
+            for v, w in answer.values
         ]
     return out
 
@@ -297,8 +298,17 @@ def partial_advice_schema() -> dict[str, Any]:
                             "minItems": 2,
                             "items": {
                                 "type": "object",
-                                "properties": {"value": value, "completion": completion},
-                                "required": ["value", "completion"],
+                                "properties": {
+                                    "value": value,
+                                    "completion": completion,
+                                    "closest": {
+                                        "type": "boolean",
+                                        "description": "No completion closer to the plain "
+                                        "patient gives the value (false: the solver gave up "
+                                        "while looking).",
+                                    },
+                                },
+                                "required": ["value", "completion", "closest"],
                                 "additionalProperties": False,
                             },
                         },
@@ -440,8 +450,3 @@ def partial_text(answer: PartialAdvice, rules: RuleSet = GUIDELINE) -> str:
             if reading and ask.changes:
                 t.out("read by: " + ", ".join(r.id for r in reading), 5)
     return "\n".join(t.lines).rstrip() + "\n"
-
-
-def completion_json(witness: Witness) -> dict[str, Any]:
-    """The whole completed case of a witness, as a case document."""
-    return case_to_json(witness.case)
