@@ -1,8 +1,10 @@
 """What is certain for a partial case, proven with Z3 on the encoding of the rules.
 
 One :class:`~lbp_spec.symbolic.Encoding` per rule set is built once and kept,
-with one incremental solver that holds its validity constraint; each call
-pushes the known values, asks, and pops them again.
+with the validity constraint and every advice-field value named by a marker
+variable. Each call substitutes its known values into that one term (in Z3,
+in one pass), simplifies what is left, and asks an incremental solver of its own
+with assumptions: the solver only sees what the unknown inputs still decide.
 
 The method, for the advice fields (:data:`lbp_spec.partial.answer.FIELDS`: the single
 slots of :data:`lbp_spec.rule.SLOTS` and each member of a set slot):
@@ -17,11 +19,13 @@ slots of :data:`lbp_spec.rule.SLOTS` and each member of a set slot):
 2. If the solver gives up (``unknown``, a time limit) on the joint question,
    each field is asked on its own; a field on which it gives up too is
    *undecided* (never settled), an open one is marked not exhaustive.
-3. *Witnesses.* For every value of an open field, a completion that produces
-   it, as close to the plain patient as a greedy search over the unknown inputs
-   finds (each unknown at its plain value where that still produces the value;
-   a number at the threshold nearest to its plain value). It is replayed through
-   the evaluator.
+3. *Witnesses.* For every value of an open field, the completion closest to
+   the plain patient that produces it: the lexicographically greatest over "each
+   unknown at its plain value" (an optional part absent, then each finding at its
+   default; each set member absent), then, for a whole number, "at the threshold
+   nearest to its plain value", found by a greedy search. A witness found for one
+   value is proven closest for the other values it gives in one question. Each
+   witness is replayed through the evaluator.
 4. *Ask.* For every unknown input, the open fields it can change on its own:
    two completions that agree on every other unknown and differ in the field
    (with one unknown, that is every open field).
