@@ -285,6 +285,7 @@ def test_json_document_follows_its_schema() -> None:
     """The JSON answer validates against its schema and carries its own version."""
     answer = evaluate_partial(PartialCase.of(LRS, ["neurological_exam.mrc_lowest", "nprs"]))
     document = partial_json(answer)
+    Draft202012Validator.check_schema(partial_advice_schema())
     validator = Draft202012Validator(partial_advice_schema())
     assert [] == [e.message for e in validator.iter_errors(document)]
     assert "1.0" == document["partial_advice_version"]
