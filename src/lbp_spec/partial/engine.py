@@ -745,8 +745,9 @@ def _ask(run: _Run, answers: list[FieldAnswer]) -> tuple[Ask, ...]:
         solver = engine.solver(body, (pairs + pairs_b, rest + rest_b, eqs + eqs_b))
         solver.set(timeout=run.timeout_ms)
         differs = dict(zip(engine.fields, markers, strict=True))
+        seen = _seen_changes(run, moving)
         for path in partial.unknown:
-            found, complete = _changed_by(run, solver, other, path, moving, differs)
+            found, complete = _changed_by(run, solver, other, path, moving, differs, seen[path])
             changes[path] = found
             decided[path] = complete
     asks = [
@@ -811,6 +812,33 @@ def _referral_at(run: _Run, path: str) -> tuple[tuple[object, object], ...]:
     return tuple(out)
 
 
+def _seen_changes(run: _Run, moving: list[str]) -> dict[str, set[str]]:
+    """Fields already seen to change with one unknown input alone, from the witnesses found.
+
+    Two completions found so far that differ in one unknown input only, and in a
+    field, show that the input can change the field on its own; the solver need
+    not be asked about it again.
+    """
+    witnesses: dict[int, Witness] = {}
+    for values in run.values.values():
+        for witness in values.values():
+            witnesses[id(witness)] = witness
+    for witness, _ in run.found:
+        witnesses[id(witness)] = witness
+    found: dict[str, set[str]] = {path: set() for path in run.partial.unknown}
+    items = list(witnesses.values())
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            different = [p for p in run.partial.unknown if a.fill[p] != b.fill[p]]
+            if len(different) != 1:
+                continue
+            changed = found[different[0]]
+            changed.update(
+                f for f in moving if field_value(a.advice, f) != field_value(b.advice, f)
+            )
+    return found
+
+
 def _changed_by(
     run: _Run,
     solver: z3.Solver,
@@ -818,14 +846,16 @@ def _changed_by(
     path: str,
     moving: list[str],
     differs: dict[str, z3.BoolRef],
+    seen: set[str],
 ) -> tuple[tuple[str, ...], bool]:
+    """The fields ``path`` can change on its own, starting from those ``seen`` to change."""
     engine = run.engine
     solver.push()
     try:
         for rest in run.partial.unknown:
             if rest != path:
                 solver.add(engine.same_input(rest, other))
-        found: list[str] = []
+        found: list[str] = [f for f in moving if f in seen]
         while True:
             left = [f for f in moving if f not in found]
             if not left:
