@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import lbp_spec
-from lbp_spec import Case, InvalidCaseError, NeurologicalExam, PartialCase, evaluate
+from lbp_spec import Advice, Case, InvalidCaseError, NeurologicalExam, PartialCase, evaluate
 from lbp_spec.cli import ExitCode, main
 from lbp_spec.contract import load_partial_case
 from lbp_spec.partial import (
@@ -53,7 +53,7 @@ def partial_cases(draw: st.DrawFn, max_unknown: int = 3) -> PartialCase:
     """A valid case with up to ``max_unknown`` of its inputs made unknown."""
     case = draw(cases())
     chosen = draw(st.lists(st.sampled_from(UNKNOWN_PATHS), max_size=max_unknown, unique=True))
-    unknown = []
+    unknown: list[str] = []
     for path in chosen:
         parent = path.rsplit(".", 1)[0] if "." in path else None
         if any(path.startswith(u + ".") or u.startswith(path + ".") for u in unknown):
@@ -397,3 +397,55 @@ def test_cli_prints_the_partial_advice_schema(capsys: pytest.CaptureFixture[str]
     """lbp-spec schema partial_advice prints the schema the answers follow."""
     status, out, _ = _run(capsys, "schema", "partial_advice")
     assert (ExitCode.OK, partial_advice_schema()) == (status, json.loads(out))
+
+
+_FINITE = tuple(p for p in UNKNOWN_PATHS if engine_module._values_of(p) is not None)
+
+
+@pytest.mark.slow
+@settings(max_examples=40)
+@given(cases(), st.lists(st.sampled_from(_FINITE), min_size=1, max_size=3, unique=True))
+def test_answers_equal_brute_force_over_finite_inputs(case: Case, paths: list[str]) -> None:
+    """With few-valued unknown inputs, every completion can be listed: the answer is exact.
+
+    Settled and open fields, the values of open fields, and what each input changes
+    on its own all equal what enumerating every valid completion gives.
+    """
+    paths = [p for p in paths if not any(p.startswith(q + ".") for q in paths if q != p)]
+    paths = [
+        p
+        for p in paths
+        if p.split(".")[0] not in ("neurological_exam", "sbst")
+        or getattr(case, p.split(".")[0]) is not None
+    ]
+    assume(paths)
+    partial = PartialCase.of(case, paths)
+    domains = [engine_module._values_of(p) or [] for p in paths]
+    assume(len(list(itertools.product(*domains))) <= 128)
+    completions: list[tuple[tuple[object, ...], Case]] = []
+    for combo in itertools.product(*domains):
+        try:
+            completions.append((combo, partial.complete(dict(zip(paths, combo, strict=True)))))
+        except InvalidCaseError:
+            continue
+    assume(completions)
+    advices = [(combo, evaluate(c)) for combo, c in completions]
+    answer = evaluate_partial(partial)
+    for a in answer.fields:
+        values = {field_value(advice, a.field) for _, advice in advices}
+        if a.status is Status.SETTLED:
+            assert (a.field, {a.value}) == (a.field, values)
+        else:
+            assert (a.field, Status.OPEN, values) == (a.field, a.status, {v for v, _ in a.values})
+    for ask in answer.ask:
+        i = paths.index(ask.input)
+        groups: dict[tuple[object, ...], list[Advice]] = {}
+        for combo, advice in advices:
+            groups.setdefault(combo[:i] + combo[i + 1 :], []).append(advice)
+        expected = {
+            f
+            for f in FIELDS
+            for group in groups.values()
+            if len({field_value(advice, f) for advice in group}) > 1
+        }
+        assert (ask.input, expected) == (ask.input, set(ask.changes))
