@@ -7,6 +7,7 @@ hold and re-exported here.
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from lbp_spec.advice import (
     Advice,
@@ -25,13 +26,18 @@ from lbp_spec.contract import (
     case_from_json,
     case_to_json,
     load_case,
+    partial_case_from_json,
 )
 from lbp_spec.errors import InvalidAdviceError, InvalidCaseError, Problem, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
+from lbp_spec.partial_case import PartialCase
 from lbp_spec.rule import Resolution, Rule
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    from lbp_spec.partial import evaluate_partial
 
 try:
     __version__ = version("lbp-spec")
@@ -49,6 +55,7 @@ __all__ = [
     "InvalidCaseError",
     "NeurologicalExam",
     "NeurologicalExamination",
+    "PartialCase",
     "Problem",
     "Referral",
     "Resolution",
@@ -64,6 +71,18 @@ __all__ = [
     "case_from_json",
     "case_to_json",
     "evaluate",
+    "evaluate_partial",
     "explain",
     "load_case",
+    "partial_case_from_json",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # evaluate_partial reasons with Z3: imported on first use, so that importing
+    # lbp_spec (the concrete world) does not import Z3.
+    if name == "evaluate_partial":
+        from lbp_spec.partial import evaluate_partial
+
+        return evaluate_partial
+    raise AttributeError(f"module 'lbp_spec' has no attribute {name!r}")

@@ -35,6 +35,7 @@ __all__ = [
     "Case",
     "NeurologicalExam",
     "Sbst",
+    "field_problem",
 ]
 
 FINGERTIP_FLOOR_MAX_CM: Final = 200.0
@@ -190,7 +191,7 @@ class Sbst:
 
     def problems(self) -> list[Problem]:
         """Every problem of these scores, paths relative to them."""
-        problems = _collect(self, {"total": _check_int(0, 9), "psychosocial": _check_int(0, 5)})
+        problems = _collect(self, _SBST_CHECKS)
         if not problems and self.psychosocial > self.total:
             problems.append(
                 Problem(
@@ -200,6 +201,12 @@ class Sbst:
                 )
             )
         return problems
+
+
+_SBST_CHECKS: Final[Mapping[str, Callable[[object], str | None]]] = {
+    "total": _check_int(0, 9),
+    "psychosocial": _check_int(0, 5),
+}
 
 
 # -- the case ---------------------------------------------------------------------------
@@ -443,3 +450,24 @@ def contradictions(values: Mapping[str, Any]) -> list[Problem]:
             Problem("responsiveness", "is assessed for LRS only; must be absent when lrs is false")
         )
     return problems
+
+
+def field_problem(part: type, name: str, value: object) -> str | None:
+    """The problem of one field of a case, or of one of its parts, on its own.
+
+    Used to check the known fields of a partial case one by one (see
+    :mod:`lbp_spec.partial_case`); cross-field contradictions are those of
+    ``contradictions``.
+
+    Args:
+        part: :class:`Case`, :class:`NeurologicalExam` or :class:`Sbst`.
+        name: The field (attribute) name.
+        value: Its value.
+
+    Returns:
+        What is wrong, or ``None``.
+
+    """
+    checks = {Case: _CASE_CHECKS, NeurologicalExam: _EXAM_CHECKS, Sbst: _SBST_CHECKS}[part]
+    check = checks.get(name)
+    return None if check is None else check(value)

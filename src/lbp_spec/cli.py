@@ -47,6 +47,7 @@ from lbp_spec.contract import (
     SCHEMA_NAMES,
     advice_to_json,
     load_case,
+    load_partial_case,
     parse_json,
     schema_text,
 )
@@ -97,7 +98,10 @@ EXIT_MEANINGS: Final = {
         "requirement (verify), collisions in the literal reading (verify --literal)"
     ),
     ExitCode.USAGE: "usage error: bad arguments, unreadable file, empty input",
-    ExitCode.UNKNOWN: "unknown: the solver gave up on a property (verify)",
+    ExitCode.UNKNOWN: (
+        "unknown: the solver gave up on a property (verify) or left an advice field "
+        "undecided (evaluate --partial)"
+    ),
     ExitCode.INTERNAL: "internal error (a bug in lbp_spec: please report it)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
@@ -186,7 +190,12 @@ def _split(stream: TextIO) -> tuple[str | None, Iterator[tuple[int, str]]]:
     return "".join(head), iter(())
 
 
-def _write_advice(case_text: str, explained: bool, out: TextIO, compact: bool) -> None:
+def _write_advice(
+    case_text: str, explained: bool, out: TextIO, compact: bool, partial: bool = False
+) -> bool:
+    """Write the advice for one case; False when a field was left undecided (``--partial``)."""
+    if partial:
+        return _write_partial(case_text, explained, out, compact)
     advice = evaluate(load_case(case_text))
     if explained:
         out.write(explain(advice))
@@ -196,12 +205,28 @@ def _write_advice(case_text: str, explained: bool, out: TextIO, compact: bool) -
     else:
         out.write(json.dumps(advice_to_json(advice), ensure_ascii=False, indent=2))
         out.write("\n")
+    return True
+
+
+def _write_partial(case_text: str, explained: bool, out: TextIO, compact: bool) -> bool:
+    from lbp_spec.partial import Status, evaluate_partial, partial_json, partial_text
+
+    answer = evaluate_partial(load_partial_case(case_text))
+    if explained:
+        out.write(partial_text(answer))
+    else:
+        indent = None if compact else 2
+        separators = (",", ":") if compact else None
+        doc = partial_json(answer)
+        out.write(json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators))
+        out.write("\n")
+    return all(f.status is not Status.UNDECIDED for f in answer.fields)
 
 
 def _run_evaluate(args: argparse.Namespace) -> ExitCode:
     stream = _open(args.file)
     try:
-        return _evaluate(stream, args.explain)
+        return _evaluate(stream, args.explain, args.partial)
     except UnicodeDecodeError as error:
         raise UsageError(f"cannot read {args.file}: not UTF-8 text ({error.reason})") from None
     finally:
@@ -209,17 +234,17 @@ def _run_evaluate(args: argparse.Namespace) -> ExitCode:
             stream.close()
 
 
-def _evaluate(stream: TextIO, explained: bool) -> ExitCode:
+def _evaluate(stream: TextIO, explained: bool, partial: bool = False) -> ExitCode:
     out, err = sys.stdout, sys.stderr
     text, records = _split(stream)
     if text is not None:
         try:
-            _write_advice(text, explained, out, compact=False)
+            decided = _write_advice(text, explained, out, compact=False, partial=partial)
         except InvalidCaseError as error:
             for problem in error.problems:
                 err.write(f"{problem}\n")
             return ExitCode.CHECK_FAILED
-        return ExitCode.OK
+        return ExitCode.OK if decided else ExitCode.UNKNOWN
     status = ExitCode.OK
     for number, line in records:
         if not line.strip():
@@ -227,7 +252,9 @@ def _evaluate(stream: TextIO, explained: bool) -> ExitCode:
         try:
             if explained:
                 out.write(f"== line {number} ==\n")
-            _write_advice(line, explained, out, compact=True)
+            decided = _write_advice(line, explained, out, compact=True, partial=partial)
+            if not decided and status is ExitCode.OK:
+                status = ExitCode.UNKNOWN
         except InvalidCaseError as error:
             if explained:
                 out.write("(invalid: see the errors)\n")
@@ -245,10 +272,21 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a case as a JSON object, or cases as JSON Lines; '-' or nothing: standard input",
     )
-    parser.add_argument(
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
         "--explain",
         action="store_true",
         help="print a readable account (with the guideline sentences) instead of JSON",
+    )
+    shown.add_argument("--json", action="store_true", help="print JSON (the default)")
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help=(
+            "the case names its unknown inputs ('unknown': field paths): print what is "
+            "settled for every valid completion, what is open (each value with a completion), "
+            "and which unknown input to ask about first ('lbp-spec schema partial_case')"
+        ),
     )
 
 
@@ -267,6 +305,10 @@ EVALUATE: Final = Command(
         ("lbp-spec evaluate examples/profile1-initial.json", "advice for one case, as JSON"),
         ("lbp-spec evaluate --explain examples/lrs-recheck.json", "the advice, explained"),
         ("lbp-spec evaluate < examples/batch.jsonl", "one advice per line of JSON Lines"),
+        (
+            "lbp-spec evaluate --partial --explain examples/partial/mrc-unknown.json",
+            "what is already certain while the MRC grade is not measured",
+        ),
     ),
     configure=_configure_evaluate,
     run=_run_evaluate,
@@ -277,20 +319,33 @@ EVALUATE: Final = Command(
 
 
 def _run_schema(args: argparse.Namespace) -> ExitCode:
+    if args.document == PARTIAL_ADVICE:
+        from lbp_spec.partial.report import partial_advice_schema
+
+        sys.stdout.write(json.dumps(partial_advice_schema(), indent=2, ensure_ascii=False) + "\n")
+        return ExitCode.OK
     sys.stdout.write(schema_text(args.document))
     return ExitCode.OK
 
 
+PARTIAL_ADVICE: Final = "partial_advice"
+"""The answer of ``evaluate --partial``: its schema is versioned apart from the contract."""
+
+
 def _configure_schema(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", choices=SCHEMA_NAMES, help="which document's schema")
+    parser.add_argument(
+        "document", choices=(*SCHEMA_NAMES, PARTIAL_ADVICE), help="which document's schema"
+    )
 
 
 SCHEMA: Final = Command(
     name="schema",
-    summary="print the JSON Schema (draft 2020-12) of a case or an advice",
+    summary="print the JSON Schema (draft 2020-12) of a case, an advice or a partial case",
     description=(
-        f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case or "
-        "an advice, as shipped with the package."
+        f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case, "
+        "an advice or a partial case (a case naming its unknown inputs), as shipped with "
+        "the package; 'partial_advice' is the answer of 'evaluate --partial', whose "
+        "document has its own version."
     ),
     examples=(("lbp-spec schema case > case.schema.json", "the schema of a case document"),),
     configure=_configure_schema,

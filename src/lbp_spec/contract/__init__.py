@@ -25,7 +25,9 @@ from lbp_spec.contract.codec import (
     load_advice,
     load_case,
     load_cases,
+    load_partial_case,
     parse_json,
+    partial_case_from_json,
 )
 from lbp_spec.contract.documents import CONTRACT_VERSION, SUPPORTED_VERSIONS
 from lbp_spec.contract.schema import SCHEMA_NAMES, advice_schema, case_schema, schema_text
@@ -44,6 +46,8 @@ __all__ = [
     "load_advice",
     "load_case",
     "load_cases",
+    "load_partial_case",
     "parse_json",
+    "partial_case_from_json",
     "schema_text",
 ]

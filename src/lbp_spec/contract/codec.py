@@ -30,9 +30,10 @@ from typing import Any, Final
 
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
-from lbp_spec.contract.documents import ADVICE, CASE, SUPPORTED_VERSIONS
+from lbp_spec.contract.documents import ADVICE, CASE, PARTIAL_CASE, SUPPORTED_VERSIONS
 from lbp_spec.contract.shape import BAD, Obj, show
 from lbp_spec.errors import InvalidAdviceError, InvalidCaseError, Problem
+from lbp_spec.partial_case import PartialCase
 
 __all__ = [
     "InvalidAdviceError",
@@ -43,6 +44,8 @@ __all__ = [
     "load_advice",
     "load_case",
     "load_cases",
+    "load_partial_case",
+    "partial_case_from_json",
 ]
 
 
@@ -89,9 +92,53 @@ def case_from_json(obj: object) -> Case:
     """
     value, problems = _read(CASE, obj)
     if problems:
-        raise InvalidCaseError(problems)
+        raise InvalidCaseError([_NAMES_UNKNOWNS if p.path == "unknown" else p for p in problems])
     assert isinstance(value, Case)
     return value
+
+
+_NAMES_UNKNOWNS: Final = Problem(
+    "unknown",
+    "a complete case names no unknown inputs; read this document as a partial case "
+    "(partial_case_from_json, lbp-spec evaluate --partial)",
+)
+
+
+def partial_case_from_json(obj: object) -> PartialCase:
+    """Build a partial case (a case document with ``unknown``), validating everything.
+
+    Args:
+        obj: The value of ``json.loads`` of a partial case document.
+
+    Returns:
+        The partial case.
+
+    Raises:
+        InvalidCaseError: With every problem of the document, by field path.
+
+    Example:
+        >>> p = partial_case_from_json({"contract_version": "1.0", "consultation": "initial",
+        ...     "discipline": "physical_therapist", "need_for_assistance": True,
+        ...     "lrs": True, "unknown": ["nprs"]})
+        >>> p.unknown
+        ('nprs',)
+
+    """
+    value, problems = _read(PARTIAL_CASE, obj)
+    if problems:
+        raise InvalidCaseError(problems)
+    assert isinstance(value, PartialCase)
+    return value
+
+
+def load_partial_case(text: str) -> PartialCase:
+    """Parse and validate one partial case document.
+
+    Raises:
+        InvalidCaseError: The text is not JSON or not a valid partial case.
+
+    """
+    return partial_case_from_json(parse_json(text))
 
 
 def case_to_json(case: Case) -> dict[str, Any]:

@@ -33,12 +33,14 @@ from lbp_spec.advice import (
 )
 from lbp_spec.case import FOLLOW_UP_FIELDS, REQUIRED_AT_FOLLOW_UP, Case, NeurologicalExam, Sbst
 from lbp_spec.contract.shape import (
+    BAD,
     Boolean,
     Choice,
     Const,
     EnumMap,
     Field,
     Integer,
+    JsonSchema,
     ListOf,
     Number,
     Obj,
@@ -46,9 +48,11 @@ from lbp_spec.contract.shape import (
     SetOf,
     Shape,
     String,
+    show,
 )
 from lbp_spec.errors import InvalidCaseError, Problem
 from lbp_spec.logic import VARIABLES, Variable, VariableKind
+from lbp_spec.partial_case import UNKNOWN_PATHS, PartialCase
 from lbp_spec.vocabulary import (
     AdviceWarning,
     BehaviourGuidance,
@@ -67,7 +71,7 @@ from lbp_spec.vocabulary import (
     Urgency,
 )
 
-__all__ = ["ADVICE", "CASE", "CONTRACT_VERSION", "SUPPORTED_VERSIONS"]
+__all__ = ["ADVICE", "CASE", "CONTRACT_VERSION", "PARTIAL_CASE", "SUPPORTED_VERSIONS"]
 
 CONTRACT_VERSION: Final = "1.0"
 """The version of the JSON contract this package reads and writes."""
@@ -289,6 +293,115 @@ CASE: Final = Obj(
     schema_rules=_case_rules(),
 )
 """The shape of a case document."""
+
+
+# -- the partial case ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Path(Shape):
+    """A field path of :data:`~lbp_spec.partial_case.UNKNOWN_PATHS` (checked by the builder)."""
+
+    nullable: bool = False
+
+    def read(self, raw: object, problems: list[Problem]) -> object:
+        if isinstance(raw, str):
+            return raw
+        problems.append(Problem("", f"must be a field path (a string), got {show(raw)}"))
+        return BAD
+
+    def dump(self, value: Any) -> object:
+        return value
+
+    def schema(self, defs: dict[str, JsonSchema]) -> JsonSchema:
+        return {"type": "string", "enum": list(UNKNOWN_PATHS)}
+
+
+def _given(**fields: object) -> dict[str, object]:
+    return fields
+
+
+def _lifted(shape: Obj) -> Obj:
+    """The same object with no field required and the recorded fields kept as a mapping."""
+    fields = tuple(attrs.evolve(f, required=False) for f in shape.fields if f.arg)
+    return attrs.evolve(shape, fields=fields, build=_given, partial=True, schema_rules={})
+
+
+def _missing(unknown: tuple[str, ...], given: dict[str, object]) -> list[Problem]:
+    """Fields a complete case must give that are neither given nor named unknown."""
+    problems = []
+    for field in CASE.fields[1:]:
+        if field.name in unknown:
+            continue
+        if field.required and field.name not in given:
+            problems.append(Problem(field.name, "is required (or name it in unknown)"))
+        value = given.get(field.name)
+        shape = field.shape
+        if isinstance(shape, Obj) and isinstance(value, dict):
+            for child in shape.fields:
+                path = f"{field.name}.{child.name}"
+                if child.required and child.name not in value and path not in unknown:
+                    problems.append(Problem(path, "is required (or name it in unknown)"))
+    return problems
+
+
+def _partial_case(**given: object) -> PartialCase:
+    unknown = given.pop("unknown", ())
+    readable = unknown is not BAD
+    if not readable:
+        unknown = ()  # its problems are reported; check the rest without it
+    assert isinstance(unknown, tuple)
+    fields = {k: v for k, v in given.items() if v is not BAD}
+    problems = _missing(unknown, fields) if readable else []
+    try:
+        partial = PartialCase.from_given(fields, unknown)
+    except InvalidCaseError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InvalidCaseError(problems)
+    return partial
+
+
+def _partial_fields() -> tuple[Field, ...]:
+    out = []
+    for field in CASE.fields[1:]:
+        shape = _lifted(field.shape) if isinstance(field.shape, Obj) else field.shape
+        out.append(attrs.evolve(field, shape=shape, required=False))
+    return tuple(out)
+
+
+PARTIAL_CASE: Final = Obj(
+    "",
+    (
+        _VERSION,
+        Field(
+            "unknown",
+            ListOf(_Path(), unique=True),
+            required=True,
+            description=(
+                "The inputs that are not known, by field path: a field (mechanical_problem), "
+                "an optional part as a whole (neurological_exam: whether it was done and every "
+                "finding), one finding of a part that is given (neurological_exam.mrc_lowest), "
+                "one member of a set (red_flags.fracture) or one prognostic factor "
+                "(prognostic_factors.leg_pain). A field named here must be left out; every "
+                "other field is as in a case document (left out: its default)."
+            ),
+        ),
+        *_partial_fields(),
+    ),
+    _partial_case,
+    docs=Case,
+    description=(
+        "A case with some inputs not known: a case document that names its unknown inputs. "
+        "The advice for it is what holds for every valid case that completes it "
+        "(lbp_spec.evaluate_partial). Checked by the library but not expressible in this "
+        "schema: the fields a case requires are required unless named unknown; a field named "
+        "unknown is not also given; the cross-field rules of a case hold among the known "
+        "fields, and some valid case completes the known ones."
+    ),
+    partial=True,
+)
+"""The shape of a partial case document: a case document with ``unknown``."""
 
 
 # -- the advice ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from lbp_spec.contract.documents import ADVICE, CASE, CONTRACT_VERSION
+from lbp_spec.contract.documents import ADVICE, CASE, CONTRACT_VERSION, PARTIAL_CASE
 from lbp_spec.contract.shape import JsonSchema, Obj
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "write_schemas",
 ]
 
-SCHEMA_NAMES: Final = ("case", "advice")
+SCHEMA_NAMES: Final = ("case", "advice", "partial_case")
 """The documents that have a JSON Schema."""
 """The documents of the contract that have a schema."""
 
@@ -44,9 +44,10 @@ _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _TITLES: Final = {
     "case": "lbp_spec case (KNGF 2021 low back pain guideline)",
     "advice": "lbp_spec advice (KNGF 2021 low back pain guideline)",
+    "partial_case": "lbp_spec partial case (KNGF 2021 low back pain guideline)",
 }
 
-_SHAPES: Final = {"case": CASE, "advice": ADVICE}
+_SHAPES: Final = {"case": CASE, "advice": ADVICE, "partial_case": PARTIAL_CASE}
 
 
 def _generate(name: str, shape: Obj) -> JsonSchema:
@@ -69,7 +70,7 @@ def _generated(name: str) -> JsonSchema:
 
 
 def schema_for(name: str) -> JsonSchema:
-    """The generated schema of document ``name`` (``case`` or ``advice``); a fresh copy.
+    """The generated schema of document ``name`` (``case``, ``advice``, ``partial_case``); a copy.
 
     Raises:
         KeyError: ``name`` is not one of :data:`~lbp_spec.contract.SCHEMA_NAMES`.
