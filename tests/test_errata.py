@@ -161,12 +161,18 @@ _TINY = RuleSet(
 def test_cli_literal_prints_the_errata(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``verify --literal`` prints the errata; the findings' summary line stays last."""
+    """``verify --literal`` prints the errata after the findings, before the summary lines.
+
+    The findings' summary line follows the errata, and the overall verdict ends the run.
+    """
     monkeypatch.setattr(loading_module, "GUIDELINE", _TINY)
     main(["verify", "--literal"])
     out = capsys.readouterr().out
     assert "TEXT.MCR_SCORE (erratum), line 18" in out
-    assert "in the literal reading" in out.rstrip("\n").rsplit("\n", 1)[-1]
+    last_two = [line for line in out.splitlines() if line.strip()][-2:]
+    assert "in the literal reading" in last_two[0]
+    assert last_two[1].startswith("Overall: ")
+    assert out.index("TEXT.MCR_SCORE") < out.index(last_two[0])
 
 
 def test_cli_literal_json_has_the_errata(
