@@ -240,7 +240,7 @@ def test_debug_shows_the_traceback(
 
 def test_exit_codes() -> None:
     """The exit codes the team agreed on, and each is explained in the help."""
-    assert [0, 1, 2, 3, 4, 130] == [int(code) for code in ExitCode]
+    assert [0, 1, 2, 3, 4, 130, 143] == [int(code) for code in ExitCode]
     assert list(ExitCode) == list(EXIT_MEANINGS)
 
 

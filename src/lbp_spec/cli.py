@@ -91,6 +91,7 @@ class ExitCode(enum.IntEnum):
     UNKNOWN = 3
     INTERNAL = 4
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_MEANINGS: Final = {
@@ -103,6 +104,7 @@ EXIT_MEANINGS: Final = {
     ExitCode.UNKNOWN: "unknown: the solver gave up on a property (verify)",
     ExitCode.INTERNAL: "internal error (a bug in lbp_spec: please report it)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.TERMINATED: "terminated (SIGTERM) during a conformance check; its processes stopped",
 }
 """What each exit status means; printed in the help."""
 
@@ -698,7 +700,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.write(f"{PROG}: {safe_text(message)}\n")
 
 
 def _quiet_stdout() -> None:

@@ -18,11 +18,14 @@ types exist.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
 from lbp_spec.conformance import (
@@ -132,6 +135,27 @@ def _configure_generate(parser: argparse.ArgumentParser) -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived during a check (a BaseException, so that no handler swallows it)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated`, so that the runner's clean-up runs on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run_check(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
 
@@ -140,7 +164,14 @@ def _run_check(args: argparse.Namespace) -> ExitCode:
         skips = load_skips(args.skip) if args.skip else None
         if args.program is not None:
             program = Program(args.program, args.timeout, args.batch, args.jobs)
-            report = check_program(suite, program, skips=skips)
+            try:
+                with _sigterm_stops():
+                    report = check_program(suite, program, skips=skips)
+            except _Terminated:
+                sys.stderr.write(
+                    "lbp-spec: terminated (SIGTERM); every process the check started was stopped\n"
+                )
+                return ExitCode.TERMINATED
         else:
             if args.batch:
                 raise UsageError("--batch goes with --command, not with --answers")

@@ -343,9 +343,13 @@ def check_program(
     if skips is not None:
         skips.check_against(v.id for v in suite.vectors)
     cases = [_compact(v.case) for v in suite.vectors if skips is None or skips.reason(v.id) is None]
-    return check_replies(
-        suite, program.replies(cases), skips=skips, source=program.describe(), ruleset=ruleset
-    )
+    replies = program.replies(cases)
+    try:
+        return check_replies(
+            suite, replies, skips=skips, source=program.describe(), ruleset=ruleset
+        )
+    finally:
+        replies.close()  # every process the program started is gone, whatever happened
 
 
 def _compact(doc: dict[str, Any]) -> str:
