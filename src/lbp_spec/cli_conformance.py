@@ -35,6 +35,7 @@ from lbp_spec.conformance import (
     SuiteError,
     check_answers_file,
     check_program,
+    existing_files,
     generate,
     load_skips,
     load_suite,
@@ -43,6 +44,7 @@ from lbp_spec.conformance import (
     write_suite,
 )
 from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
+from lbp_spec.terminal import safe_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from lbp_spec.cli import Command, ExitCode
@@ -82,12 +84,15 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
     started = time.perf_counter()
     suite = generate(seed=args.seed, random_size=args.random, jobs=args.jobs)
     try:
+        replaced = existing_files(args.output)
         write_suite(suite, args.output)
     except OSError as error:
         raise UsageError(f"cannot write the suite to {args.output}: {error}") from None
     seconds = time.perf_counter() - started
     groups = ", ".join(f"{g} {n}" for g, n in suite.manifest["groups"].items())
     out = sys.stdout
+    for note in replaced:
+        out.write(safe_text(f"Replaced {note}.") + "\n")
     out.write(
         f"Wrote suite {suite.version} to {args.output}: {len(suite.vectors)} vectors "
         f"({groups}) in {seconds:.1f} s.\n"
