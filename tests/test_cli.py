@@ -411,3 +411,9 @@ def test_huge_single_line_document(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "evaluate", stdin=f"{huge}\n{GOOD % 3}\n")
     assert [(1, None, "error"), (2, None, "advice")] == answers_of(out)
     assert (ExitCode.CHECK_FAILED, 1) == (status, len(err.splitlines()))
+
+
+def test_a_byte_order_mark_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """A case file starting with a UTF-8 BOM: the problem names the BOM, not 'Expecting value'."""
+    status, _, err = run(capsys, "evaluate", stdin=b"\xef\xbb\xbf" + (GOOD % 4).encode())
+    assert (ExitCode.CHECK_FAILED, True) == (status, "byte order mark" in err)
