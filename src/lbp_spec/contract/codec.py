@@ -118,7 +118,7 @@ def case_id(obj: object) -> str | None:
     """The ``id`` a case document carries, if it is a valid one (informative, echoed back).
 
     A case may carry an optional top-level ``"id"``: a string of 1 to
-    :data:`MAX_ID_LENGTH` characters that the sender chooses to recognise its
+    ``MAX_ID_LENGTH`` (200) characters that the sender chooses to recognise its
     answer (a batch echoes it). It is not part of the case: it never changes the advice.
     """
     if isinstance(obj, dict) and "id" in obj and _id_problem(obj) is None:
@@ -273,13 +273,13 @@ def _too_deep(value: object) -> bool:
 def parse_json(text: str) -> object:
     """Parse strict JSON text: no duplicate keys, no ``NaN``/``Infinity``, within the limits.
 
-    A number too large to represent is read as an
-    :class:`~lbp_spec.contract.shape.OutOfRange`, which every field rejects by name.
+    A number too large to represent is read as an ``OutOfRange`` marker, which
+    every field rejects by name ("far out of range").
 
     Raises:
         InvalidCaseError: The text is not JSON, with a problem at ``""`` naming
-            the line and column; or it is longer than :data:`MAX_DOCUMENT_BYTES`
-            or nested deeper than :data:`MAX_DEPTH`.
+            the line and column; or it is longer than ``MAX_DOCUMENT_BYTES``
+            (1,000,000 bytes of UTF-8) or nested deeper than ``MAX_DEPTH`` (64).
 
     """
     if len(text) > MAX_DOCUMENT_BYTES // 4 and _utf8_size(text) > MAX_DOCUMENT_BYTES:
@@ -335,7 +335,7 @@ def load_cases(lines: Iterable[str] | str) -> Iterator[tuple[int, Case | Invalid
     """Read cases from JSON Lines, one document per line, keeping going past bad ones.
 
     Lines end at a line feed only: a carriage return inside a record, or U+2028 in a
-    string, is part of its line (as in :func:`read_lines`).
+    string, is part of its line (as in ``lbp_spec.contract.codec.read_lines``).
 
     Args:
         lines: The text, or its lines (e.g. an open file).
