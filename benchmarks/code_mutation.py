@@ -63,8 +63,14 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """Module key: the module mutated and its quick test selection (pytest arguments)."""
 
-EQUIVALENT: dict[str, str] = {}
-"""Mutant id -> why it cannot change behaviour (filled from the full run's survivors)."""
+EQUIVALENT: dict[str, str] = {
+    "codec:parse_json:4->5#1": (
+        "the size pre-filter len(text) > MAX // 4 only skips encoding texts that cannot "
+        "exceed the limit (a character is at most 4 bytes); // 5 skips fewer, the exact "
+        "byte count then decides the same"
+    ),
+}
+"""Mutant id -> why it cannot change behaviour (each found surviving, then argued)."""
 
 TIMEOUT = 300.0
 """Seconds one mutant's tests may take (a mutant can loop)."""
@@ -305,8 +311,16 @@ def main(argv: list[str] | None = None) -> int:
         f"({', '.join(f'{k} {n}' for k, n in totals.items())}), jobs={args.jobs}",
         file=sys.stderr,
     )
+    done = [0]
+
+    def one(mutant: Mutant) -> str:
+        result = run_mutant(mutant)
+        done[0] += 1
+        print(f"  [{done[0]}/{len(chosen)}] {mutant.id}: {result}", file=sys.stderr, flush=True)
+        return result
+
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(run_mutant, chosen))
+        results = list(pool.map(one, chosen))
     seconds = time.perf_counter() - started
     by_module: dict[str, dict[str, int]] = {}
     survivors: list[Mutant] = []

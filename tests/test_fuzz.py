@@ -57,14 +57,20 @@ def loads_or_documented_error(doc: Any) -> None:
         assert isinstance(result, Case | InvalidCaseError)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+_SCHEMA_SETTINGS = settings(
+    max_examples=500,  # the schema's strategy is slow to draw from; 500 keeps CI within time
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@_SCHEMA_SETTINGS
 @given(SCHEMA_CASES)
 def test_documents_from_the_case_schema(doc: dict[str, Any]) -> None:
     """A document the case schema allows: a case, or InvalidCaseError (a cross-field rule)."""
     loads_or_documented_error(doc)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@_SCHEMA_SETTINGS
 @given(SCHEMA_CASES, st.data())
 def test_schema_documents_with_one_value_replaced(doc: dict[str, Any], data: st.DataObject) -> None:
     """A schema document with one field set to arbitrary JSON: never another exception."""
