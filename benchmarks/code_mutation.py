@@ -72,6 +72,9 @@ EQUIVALENT: dict[str, str] = {
 }
 """Mutant id -> why it cannot change behaviour (each found surviving, then argued)."""
 
+LAST_SCORE = "-"
+"""The score of the last run in this process, in words (for benchmarks/mutation.py)."""
+
 TIMEOUT = 300.0
 """Seconds one mutant's tests may take (a mutant can loop)."""
 
@@ -349,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{counts.get('equivalent', 0):>6} {counts.get('survived', 0):>8}"
         )
     score = killed_all / judged_all if judged_all else 0.0
+    global LAST_SCORE
+    LAST_SCORE = f"{100 * score:.1f}% ({killed_all} / {judged_all}, {len(chosen)} mutants)"
     print(
         f"code score: {100 * score:.1f}% (killed / (mutants - equivalent)), "
         f"{len(chosen)} mutants, {seconds:.1f} s"
