@@ -537,3 +537,17 @@ def test_write_suite_replaces_a_link_not_its_target(tmp_path: Path, suite: Suite
         (root / "vectors.jsonl").is_symlink(),
     )
     assert [v.id for v in suite.vectors] == [v.id for v in load_suite(root).vectors]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"hand/0001 \xff reason\n", b"{" * 100_000, b'{"hand/0001": ' + b"[" * 5000 + b"}"],
+)
+def test_a_hostile_skip_list_is_a_skip_list_error(tmp_path: Path, data: bytes) -> None:
+    """A skip list that is not UTF-8, or JSON nested absurdly deep: SkipListError, no crash."""
+    from lbp_spec.conformance import load_skips
+
+    path = tmp_path / "skips.txt"
+    path.write_bytes(data)
+    with pytest.raises(SkipListError):
+        load_skips(path)
