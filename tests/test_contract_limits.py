@@ -118,9 +118,9 @@ def test_non_string_and_foreign_keys_through_the_api() -> None:
     assert (3, True) == (len(paths), all(len(p) <= 60 for p in paths))
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 500, 100_000])
+@pytest.mark.parametrize("depth", [MAX_DEPTH, 500, 100_000])
 def test_deep_nesting_is_rejected_by_name(depth: int) -> None:
-    """A document nested deeper than MAX_DEPTH is one problem at the document, at any depth."""
+    """Nesting of MAX_DEPTH + 1 levels (or far more) is one problem at the document."""
     text = TEXT[:-1] + ', "x": ' + "[" * depth + "]" * depth + "}"
     assert [("", f"not valid JSON: nested deeper than {MAX_DEPTH} levels")] == problems_of(text)
 
@@ -232,9 +232,9 @@ def test_reader_non_utf8_line_is_an_error_for_that_line_only() -> None:
     """A line that is not UTF-8 is an error for that line; the lines around it are read."""
     data = b"{}\n{\xff}\n\n[]\n"
     assert [
-        (1, "{}\n"),
+        (1, "{}"),
         (2, "error: not UTF-8 text: byte 2 of the line (invalid start byte)"),
-        (4, "[]\n"),
+        (4, "[]"),
     ] == read(data)
 
 
@@ -282,3 +282,49 @@ def test_case_schema_describes_the_id() -> None:
     validator = Draft202012Validator(case_schema())
     good, long = {**GOOD, "id": "x"}, {**GOOD, "id": "x" * (MAX_ID_LENGTH + 1)}
     assert (True, False) == (validator.is_valid(good), validator.is_valid(long))
+
+
+def test_deep_objects_are_rejected_too() -> None:
+    """Objects nested past the limit (no arrays at all) are caught like arrays."""
+    inner = '{"a": ' * MAX_DEPTH + "1" + "}" * MAX_DEPTH
+    text = TEXT[:-1] + f', "x": {inner}}}'
+    assert [("", f"not valid JSON: nested deeper than {MAX_DEPTH} levels")] == problems_of(text)
+
+
+def test_a_large_document_under_the_limit_is_read() -> None:
+    """600,000 bytes (over a quarter of the limit, under the limit) is read: its field is named."""
+    text = TEXT[:-1] + ', "x": "' + "a" * 600_000 + '"}'
+    assert ["x"] == [path for path, _ in problems_of(text)]
+
+
+def test_exactly_max_problems_are_all_listed() -> None:
+    """MAX_PROBLEMS problems are listed as they are, with no 'more' line."""
+    doc = {**GOOD, **{f"unknown{i}": i for i in range(MAX_PROBLEMS)}}
+    with pytest.raises(InvalidCaseError) as caught:
+        case_from_json(doc)
+    assert (MAX_PROBLEMS, "unknown99") == (
+        len(caught.value.problems),
+        caught.value.problems[-1].path,
+    )
+
+
+@pytest.mark.parametrize("length", [1, MAX_ID_LENGTH])
+def test_case_ids_at_the_bounds_are_accepted(length: int) -> None:
+    """Ids of 1 and of MAX_ID_LENGTH characters are valid."""
+    doc = {**GOOD, "id": "x" * length}
+    assert ("x" * length, case_from_json(GOOD)) == (case_id(doc), case_from_json(doc))
+
+
+def test_reader_line_length_bounds() -> None:
+    """A line of exactly MAX_DOCUMENT_BYTES is read; one byte more is 'longer than'."""
+    exact = b'"' + b"a" * (MAX_DOCUMENT_BYTES - 2) + b'"'
+    over = b'"' + b"a" * (MAX_DOCUMENT_BYTES - 1) + b'"'
+    far = b'"' + b"a" * (MAX_DOCUMENT_BYTES + 5) + b'"'
+    records = read(exact + b"\n" + over + b"\n" + far + b"\n{}")
+    assert [MAX_DOCUMENT_BYTES, True, True, "{}"] == [
+        len(records[0][1]),
+        "longer than" in records[1][1] or "longer than" in problems_of(records[1][1])[0][1],
+        "longer than" in records[2][1],
+        records[3][1],
+    ]
+    assert "longer than" not in problems_of(records[0][1])[0][1]

@@ -401,6 +401,8 @@ def decode_line(raw: bytes | int) -> str | InvalidCaseError:
         return InvalidCaseError(
             [Problem("", f"longer than {MAX_DOCUMENT_BYTES} bytes (at least {raw}); not read")]
         )
+    if raw.endswith(b"\n"):  # the line feed ends the line; it is not part of the document
+        raw = raw[:-1]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
