@@ -328,3 +328,10 @@ def test_reader_line_length_bounds() -> None:
         records[3][1],
     ]
     assert "longer than" not in problems_of(records[0][1])[0][1]
+
+
+def test_reader_last_line_without_line_feed_at_the_limit() -> None:
+    """A last line of exactly MAX_DOCUMENT_BYTES with no final line feed is read, not skipped."""
+    exact = b'"' + b"a" * (MAX_DOCUMENT_BYTES - 2) + b'"'
+    [(number, text)] = read(b"\n" + exact)
+    assert (2, MAX_DOCUMENT_BYTES) == (number, len(text))
