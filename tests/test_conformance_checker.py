@@ -551,3 +551,20 @@ def test_a_hostile_skip_list_is_a_skip_list_error(tmp_path: Path, data: bytes) -
     path.write_bytes(data)
     with pytest.raises(SkipListError):
         load_skips(path)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"format": 1, "sha256": "x"}',
+        b'{"format": ' + b"1" * 5000 + b"}",
+    ],
+)
+def test_a_hostile_manifest_is_a_suite_error(tmp_path: Path, suite: Suite, manifest: bytes) -> None:
+    """A manifest nested too deep, without a suite version, or with a huge number: SuiteError."""
+    root = tmp_path / "suite"
+    write_suite(suite, root)
+    (root / "manifest.json").write_bytes(manifest)
+    with pytest.raises(SuiteError):
+        load_suite(root)

@@ -485,10 +485,12 @@ def load_suite(directory: Path | str) -> Suite:
         data = (root / VECTORS).read_bytes()
     except FileNotFoundError as error:
         raise SuiteError(f"not a conformance suite: {error.filename} is missing") from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise SuiteError(f"cannot read the suite in {root}: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise SuiteError(f"{root / MANIFEST}: not a suite manifest of format {FORMAT}")
+    if not isinstance(manifest.get("suite_version"), str):
+        raise SuiteError(f"{root / MANIFEST}: field suite_version: must be a string")
     digest = hashlib.sha256(data).hexdigest()
     if digest != manifest.get("sha256"):
         raise SuiteError(
