@@ -132,20 +132,20 @@ def kill_marked(token: str) -> int:
     """Kill every process whose environment carries ``MARKER=token`` (Linux; elsewhere nothing).
 
     Returns:
-        How many processes were sent SIGKILL.
+        How many processes were sent SIGKILL (each counted once).
 
     """
     needle = f"{MARKER}={token}".encode() + b"\0"
-    killed = 0
+    killed: set[int] = set()
+    me = os.getpid()
     for _ in range(5):  # a process may fork while its relatives are killed
         found = []
         try:
             names = os.listdir("/proc")
         except OSError:
-            return killed
-        me = os.getpid()
+            break
         for name in names:
-            if not name.isdigit() or int(name) == me:
+            if not name.isdigit() or int(name) == me or int(name) in killed:
                 continue
             try:
                 with open(f"/proc/{name}/environ", "rb") as environ:
@@ -154,12 +154,12 @@ def kill_marked(token: str) -> int:
             except OSError:  # gone, or not ours
                 continue
         if not found:
-            return killed
+            break
         for pid in found:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-                killed += 1
-    return killed
+                killed.add(pid)
+    return len(killed)
 
 
 class _Run:
