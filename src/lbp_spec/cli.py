@@ -16,10 +16,17 @@ Decisions:
   whole and some line of it is a JSON object on its own (so a file of records
   whose first line is broken is still read record by record). Otherwise it is
   one document, and a broken pretty-printed case is reported once, with the line
-  and column of its syntax error, not line by line.
-* In a batch, the advices of the good records are written in input order, one
-  compact JSON object per line; bad records are skipped there and reported on
-  stderr as ``line N: <path>: <message>``, one line per problem.
+  and column of its syntax error, not line by line. No more than the contract's
+  document limit is held to decide: a longer input is JSON Lines if one of its
+  first lines is an object, else one document too long to read.
+* Input is read as bytes by the contract's one JSON Lines reader
+  (:func:`lbp_spec.contract.codec.raw_lines`), for a file and standard input
+  alike: lines end at a line feed only and each is decoded on its own.
+* In a batch, each non-blank input line gets one compact output line, in input
+  order: ``{"line": N, "id": ID, "advice": {...}}`` or, in place of an invalid
+  record, ``{"line": N, "id": ID, "error": {"problems": [...]}}`` (the ``batch``
+  schema); the problems also go to stderr as ``line N: <path>: <message>``, one
+  line per problem, with control characters escaped.
 * An empty input is a usage error (nothing to evaluate).
 * A closed output pipe (``lbp-spec evaluate big.jsonl | head``) ends the run
   quietly with status 0; an interrupt (Ctrl-C) with status 130.
