@@ -30,6 +30,7 @@ from lbp_spec.contract import (
     parse_json,
 )
 from lbp_spec.contract.codec import (
+    LIMITS,
     MAX_DEPTH,
     MAX_DOCUMENT_BYTES,
     MAX_ID_LENGTH,
@@ -335,3 +336,8 @@ def test_reader_last_line_without_line_feed_at_the_limit() -> None:
     exact = b'"' + b"a" * (MAX_DOCUMENT_BYTES - 2) + b'"'
     [(number, text)] = read(b"\n" + exact)
     assert (2, MAX_DOCUMENT_BYTES) == (number, len(text))
+
+
+def test_the_limits_are_the_documented_ones() -> None:
+    """The limits are part of the contract (documented, in the schema's description): pinned."""
+    assert {"max_document_bytes": 1_000_000, "max_depth": 64, "max_problems": 100} == LIMITS
