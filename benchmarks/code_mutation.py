@@ -64,6 +64,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
 """Module key: the module mutated and its quick test selection (pytest arguments)."""
 
 EQUIVALENT: dict[str, str] = {
+    "evaluator:_Compiler.decide:Gt->GtE#1": (
+        "a collision flag is compiled only for a slot with two or more possible values; "
+        "with >= 1 a slot with one value also gets a flag, (h0) > 1, which is never true"
+    ),
     "answers:_judge:Add->Sub#1": (
         "keys - extra_keys instead of keys + extra_keys only makes the key count miss, so "
         "the strict parser decides (the same verdict, slower); it can never match a text "
