@@ -568,3 +568,13 @@ def test_a_hostile_manifest_is_a_suite_error(tmp_path: Path, suite: Suite, manif
     (root / "manifest.json").write_bytes(manifest)
     with pytest.raises(SuiteError):
         load_suite(root)
+
+
+def test_vendor_stderr_in_the_text_report_is_escaped() -> None:
+    """A crash whose stderr holds escape sequences: the text report shows them escaped."""
+    from lbp_spec.conformance import AnswerError, check_replies
+
+    hostile = suite_from_cases([Case()], group="g")
+    crash = AnswerError(ErrorKind.CRASH, "exit status 3: \x1b[31mred\x1b[0m \u202eevil")
+    text = report_text(check_replies(hostile, [crash]))
+    assert (False, False, True) == ("\x1b" in text, "\u202e" in text, "\\x1b[31mred" in text)
