@@ -10,6 +10,13 @@ equivalent mutants with their reasons and any survivor::
     .venv/bin/python benchmarks/mutation.py --quick         # what CI runs (fast criteria only)
     .venv/bin/python benchmarks/mutation.py --tests         # + tests/test_rules.py per mutant
     .venv/bin/python benchmarks/mutation.py --json out.json # the report as JSON
+    .venv/bin/python benchmarks/mutation.py --quick --code quick  # + the code, sampled (CI)
+    .venv/bin/python benchmarks/mutation.py --code full     # + every mutant of the code
+
+``--code`` also mutates the code that reads documents and judges answers (see
+``benchmarks/code_mutation.py``) and prints its score beside the rules' score;
+its survivors are listed but do not change the status (``code_mutation.py`` on its
+own exits 1 on a survivor not argued equivalent).
 
 Maintaining the regression vectors (``tests/data/regression_vectors.jsonl``)::
 
@@ -107,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--add-vectors", action="store_true", help="append the survivors' cases as vectors"
     )
+    parser.add_argument(
+        "--code",
+        choices=("quick", "full"),
+        default=None,
+        help="also mutate the code (benchmarks/code_mutation.py): a seeded sample, or all",
+    )
     args = parser.parse_args(argv)
 
     if args.seed_vectors:
@@ -166,7 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nappended {len(new)} survivor vectors to {args.vectors}: review and commit them")
     elif new:
         print(f"\n{len(new)} survivors have a distinguishing case: rerun with --add-vectors")
-    return 0 if report.ok else 1
+    status = 0 if report.ok else 1
+    if args.code is not None:
+        import code_mutation  # benchmarks/ is on the path when this script runs
+
+        print("\ncode-level mutation (lbp_spec.contract.codec, conformance.answers, evaluator):")
+        code_args = ["--jobs", str(args.jobs)] + (["--quick"] if args.code == "quick" else [])
+        code_status = code_mutation.main(code_args)
+        shown_rules = "-" if score is None else f"{100 * score:.1f}%"
+        print(f"\nscores: rules {shown_rules}, code {code_mutation.LAST_SCORE}")
+        if code_status:  # reported above; the rules' run decides the status
+            print("code-level survivors or harness errors are listed above")
+    return status
 
 
 if __name__ == "__main__":

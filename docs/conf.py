@@ -78,7 +78,7 @@ nitpick_ignore_regex = [
     # Standard-library types in signatures. Builds run offline, so there is no Python
     # inventory to resolve them against (builtins such as str and int resolve on
     # their own). No project name is ignored: every lbp_spec reference must resolve.
-    (r"py:class", r"collections\.abc\.(Callable|Iterable|Iterator|Mapping|Sequence)"),
+    (r"py:class", r"collections\.abc\.(Callable|Generator|Iterable|Iterator|Mapping|Sequence)"),
     (r"py:class", r"enum\.Enum"),
     (r"py:class", r"pathlib\.Path"),
     # Third-party types in signatures (no network, so no inventories): Z3 terms and

@@ -31,12 +31,13 @@ def advice_for(text: str) -> dict[str, object]:
 
 
 def run(
-    capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None
+    capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | bytes | None = None
 ) -> tuple[int, str, str]:
     """Run ``main(argv)`` in-process; return (status, stdout, stderr)."""
     saved = sys.stdin
     if stdin is not None:
-        sys.stdin = io.StringIO(stdin)
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
     try:
         status = main(list(argv))
     finally:
@@ -68,9 +69,11 @@ def test_batch_with_a_bad_line_in_the_middle(capsys: pytest.CaptureFixture[str])
     lines = [GOOD % 2, "", '{"contract_version": "1.0", "nprs": 11}', GOOD % 9]
     status, out, err = run(capsys, "evaluate", "-", stdin="\n".join(lines) + "\n")
     assert ExitCode.CHECK_FAILED == status
-    assert [advice_for(GOOD % 2), advice_for(GOOD % 9)] == [
-        json.loads(line) for line in out.splitlines()
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [(1, advice_for(GOOD % 2)), (4, advice_for(GOOD % 9))] == [
+        (a["line"], a["advice"]) for a in answers if "advice" in a
     ]
+    assert [1, 3, 4] == [a["line"] for a in answers]
     assert [
         "line 3: consultation: is required",
         "line 3: discipline: is required",
@@ -81,9 +84,13 @@ def test_batch_with_a_bad_line_in_the_middle(capsys: pytest.CaptureFixture[str])
 
 
 def test_batch_example(capsys: pytest.CaptureFixture[str]) -> None:
-    """examples/batch.jsonl: four advices and the three problems of line 3, as the README says."""
+    """examples/batch.jsonl: five answers (four advices, line 3's problems in place) on stdout."""
     status, out, err = run(capsys, "evaluate", str(EXAMPLES / "batch.jsonl"))
-    assert (ExitCode.CHECK_FAILED, 4) == (status, len(out.splitlines()))
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert (ExitCode.CHECK_FAILED, [1, 2, 3, 4, 5]) == (status, [a["line"] for a in answers])
+    assert ["advice", "advice", "error", "advice", "advice"] == [
+        "advice" if "advice" in a else "error" for a in answers
+    ]
     assert [
         'line 3: lrs: must be true or false, got "yes"',
         "line 3: nprs: must be 0 to 10, got 12",
@@ -233,7 +240,7 @@ def test_debug_shows_the_traceback(
 
 def test_exit_codes() -> None:
     """The exit codes the team agreed on, and each is explained in the help."""
-    assert [0, 1, 2, 3, 4, 130] == [int(code) for code in ExitCode]
+    assert [0, 1, 2, 3, 4, 130, 143] == [int(code) for code in ExitCode]
     assert list(ExitCode) == list(EXIT_MEANINGS)
 
 
@@ -254,7 +261,7 @@ def test_installed_script_runs_a_batch() -> None:
         timeout=120,
         check=False,
     )
-    assert (1, 4, 3) == (
+    assert (1, 5, 3) == (
         done.returncode,
         len(done.stdout.splitlines()),
         len(done.stderr.splitlines()),
@@ -275,13 +282,138 @@ def test_installed_script_survives_a_closed_pipe(tmp_path: Path) -> None:
         process.stdout.close()
         err = process.stderr.read()
         status = process.wait(timeout=120)
-    assert (True, b"", 0) == (first.startswith(b'{"contract_version"'), err, status)
+    assert (True, b"", 0) == (first.startswith(b'{"line":1,"id":null,"advice":{'), err, status)
 
 
 def test_batch_whose_first_line_is_broken(capsys: pytest.CaptureFixture[str]) -> None:
     """JSON Lines with a broken first record are still read record by record."""
     status, out, err = run(capsys, "evaluate", stdin=f'{{"nprs": 4\n{GOOD % 2}\n{GOOD % 3}\n')
-    assert (ExitCode.CHECK_FAILED, 2) == (status, len(out.splitlines()))
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert (ExitCode.CHECK_FAILED, [1, 2, 3]) == (status, [a["line"] for a in answers])
     assert [True] == [
         line.startswith("line 1: <document>: not valid JSON") for line in err.splitlines()
     ]
+
+
+# -- batch: one reader, answers in place -------------------------------------------------------
+
+HOSTILE_BATCH = b"".join(
+    [
+        (GOOD % 1).encode() + b"\n",
+        b'{"contract_version": "1.0", "nprs": \xff}\n',  # not UTF-8
+        (GOOD % 2).replace('"initial"', '"ini\u2028tial"').encode() + b"\r\n",
+        (GOOD % 3).replace("4", "1" * 5000).replace('"nprs": 3', '"nprs": ' + "1" * 5000).encode()
+        + b"\n",
+        b"\n",
+        (GOOD % 5).replace('{"contract_version"', '{"id": "p-5", "contract_version"').encode()
+        + b"\r\n",
+        (GOOD % 6).encode(),
+    ]
+)
+
+
+def answers_of(out: str) -> list[tuple[int, object, str]]:
+    """Each stdout line of a batch as (line, id, 'advice' or 'error')."""
+    lines = [json.loads(line) for line in out.splitlines()]
+    return [(a["line"], a["id"], "advice" if "advice" in a else "error") for a in lines]
+
+
+def test_batch_file_and_stdin_behave_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The same bytes from a file and from stdin: the same stdout, stderr and status."""
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(HOSTILE_BATCH)
+    from_file = run(capsys, "evaluate", str(path))
+    from_stdin = run(capsys, "evaluate", stdin=HOSTILE_BATCH)
+    assert from_file == from_stdin
+
+
+def test_batch_every_record_answered_in_place(capsys: pytest.CaptureFixture[str]) -> None:
+    """Non-UTF-8, U+2028 in a string, CR LF, a 5,000-digit integer: every record, right line."""
+    status, out, err = run(capsys, "evaluate", stdin=HOSTILE_BATCH)
+    assert ExitCode.CHECK_FAILED == status
+    assert [
+        (1, None, "advice"),
+        (2, None, "error"),
+        (3, None, "error"),
+        (4, None, "error"),
+        (6, "p-5", "advice"),
+        (7, None, "advice"),
+    ] == answers_of(out)
+    assert [
+        "line 2: <document>: not UTF-8 text",
+        "line 3: consultation: must be one of",
+        "line 4: nprs: is far out of range",
+    ] == [line[: len(p)] for line, p in zip(err.splitlines(), _PREFIXES, strict=True)]
+
+
+_PREFIXES = (
+    "line 2: <document>: not UTF-8 text",
+    "line 3: consultation: must be one of",
+    "line 4: nprs: is far out of range",
+)
+
+
+def test_batch_error_line_names_the_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid record's stdout line carries its problems by field path, and its id."""
+    bad = '{"id": "r1", "contract_version": "1.0", "nprs": 11}'
+    _, out, _ = run(capsys, "evaluate", stdin=f"{GOOD % 2}\n{bad}\n")
+    error = json.loads(out.splitlines()[1])
+    assert (2, "r1", {"path": "nprs", "message": "must be 0 to 10, got 11"}) == (
+        error["line"],
+        error["id"],
+        error["error"]["problems"][-1],
+    )
+
+
+def test_single_document_not_utf8(capsys: pytest.CaptureFixture[str]) -> None:
+    """One pretty-printed document that is not UTF-8: a document problem, status 1, no crash."""
+    data = b'{\n  "contract_version": "1.0",\n  "lrs": "\xff"\n}\n'
+    status, out, err = run(capsys, "evaluate", stdin=data)
+    assert (ExitCode.CHECK_FAILED, "", True) == (
+        status,
+        out,
+        err.startswith("<document>: not UTF-8"),
+    )
+
+
+def test_single_document_huge_integer(capsys: pytest.CaptureFixture[str]) -> None:
+    """One case with a 5,000-digit nprs: a field error and status 1 (was an internal error)."""
+    status, out, err = run(
+        capsys, "evaluate", stdin=(GOOD % 4).replace(" 4}", " " + "4" * 5000 + "}")
+    )
+    assert (ExitCode.CHECK_FAILED, "") == (status, out)
+    assert err.startswith("nprs: is far out of range")
+
+
+def test_terminal_escapes_in_keys_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    """A case key holding an escape sequence reaches stderr escaped, never raw."""
+    bad = (GOOD % 4)[:-1] + ', "\\u001b[2Jx": 1}'
+    _, _, err = run(capsys, "evaluate", stdin=bad)
+    assert ("\x1b" in err, "\\x1b[2Jx" in err) == (False, True)
+
+
+def test_huge_pretty_document_of_unknown_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    """20 MB of unknown keys, one per line: one problem ('longer than'), status 1, not read whole.
+
+    (Before the limits, such a document was read whole and every key reported.)
+    """
+    body = "".join(f'  "k{i}": 0,\n' for i in range(1_500_000))
+    status, out, err = run(capsys, "evaluate", stdin="{\n" + body + '  "z": 0\n}\n')
+    assert (ExitCode.CHECK_FAILED, "", 1) == (status, out, len(err.splitlines()))
+    assert err.startswith("<document>: longer than 1000000 bytes")
+
+
+def test_huge_single_line_document(capsys: pytest.CaptureFixture[str]) -> None:
+    """A 20 MB one-line document: one problem for that line, the next record still answered."""
+    huge = "{" + ",".join(f'"k{i}":0' for i in range(2_000_000)) + "}"
+    status, out, err = run(capsys, "evaluate", stdin=f"{huge}\n{GOOD % 3}\n")
+    assert [(1, None, "error"), (2, None, "advice")] == answers_of(out)
+    assert (ExitCode.CHECK_FAILED, 1) == (status, len(err.splitlines()))
+
+
+def test_a_byte_order_mark_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """A case file starting with a UTF-8 BOM: the problem names the BOM, not 'Expecting value'."""
+    status, _, err = run(capsys, "evaluate", stdin=b"\xef\xbb\xbf" + (GOOD % 4).encode())
+    assert (ExitCode.CHECK_FAILED, True) == (status, "byte order mark" in err)

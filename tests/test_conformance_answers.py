@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from lbp_spec import Case, advice_to_json, evaluate
 from lbp_spec.conformance import NORMATIVE_FIELDS, AnswerError, ErrorKind, read_answer
-from lbp_spec.conformance.answers import agrees, canonical, differences
+from lbp_spec.conformance.answers import (
+    agrees,
+    agrees_parsed,
+    canonical,
+    differences,
+    read_envelope,
+)
 from lbp_spec.conformance.fields import FieldKind, normative_json
 from lbp_spec.contract import load_advice
 from lbp_spec.errors import InvalidCaseError
@@ -211,3 +217,126 @@ def test_every_normative_field_is_compared() -> None:
             holder[key] = replacements[f.kind]
         verdict = agrees(json.dumps(answer), expected)
         assert verdict is not None, f.path
+
+
+# -- hostile answers, and the mutants of the fast path they kill -----------------------------------
+
+
+def expected_and_text() -> tuple[dict[str, Any], str]:
+    """The expected normative advice of a plain case and a compact answer agreeing with it."""
+    expected = normative_json(advice_doc(Case()))
+    return expected, json.dumps(expected, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\n", "\r", "  \n "])
+def test_duplicate_keys_with_whitespace_before_the_colon(space: str) -> None:
+    """A repeated key written with whitespace before its colon is never accepted."""
+    expected, text = expected_and_text()
+    doubled = text.replace('"profile":1', f'"profile"{space}:3,"profile":1')
+    assert doubled != text
+    for verdict in (agrees(doubled, expected), read_answer(doubled)):
+        assert isinstance(verdict, AnswerError)
+        assert (ErrorKind.INVALID_JSON, True) == (verdict.kind, "duplicate key" in verdict.message)
+
+
+def test_duplicate_keys_without_backslash_are_caught_by_the_count() -> None:
+    """No backslash, a key repeated: the key count alone must reject it (the 'and', not 'or')."""
+    expected, text = expected_and_text()
+    doubled = text.replace('"profile":1', '"profile":1,"profile":1')
+    assert ("\\" in doubled, True) == (False, isinstance(agrees(doubled, expected), AnswerError))
+
+
+def test_whitespace_before_a_colon_without_duplicates_agrees() -> None:
+    """Whitespace before a colon is valid JSON: without a repeated key the answer agrees."""
+    expected, text = expected_and_text()
+    spaced = text.replace('"profile":1', '"profile" :1')
+    assert (None, False) == (agrees(spaced, expected), isinstance(read_answer(spaced), AnswerError))
+
+
+def test_an_unsupported_contract_version_is_invalid() -> None:
+    """An answer claiming contract 9.9 never agrees, in either path."""
+    expected, text = expected_and_text()
+    other = text.replace('"contract_version":"1.0"', '"contract_version":"9.9"')
+    assert other != text
+    verdicts = (agrees(other, expected), read_answer(other))
+    assert [ErrorKind.INVALID_ADVICE, ErrorKind.INVALID_ADVICE] == [
+        v.kind if isinstance(v, AnswerError) else None for v in verdicts
+    ]
+
+
+@pytest.mark.parametrize("rules", [[""], [7], ["a", "a"], "r1"])
+def test_bad_intervention_rule_ids_are_invalid(rules: Any) -> None:
+    """An intervention's rules must be distinct non-empty strings (empty, non-string rejected)."""
+    expected = normative_json(advice_doc(Case()))
+    answer = json.loads(json.dumps(expected))
+    first = next(iter(answer["interventions"]))
+    answer["interventions"][first]["rules"] = rules
+    text = json.dumps(answer)
+    assert [True, True] == [
+        isinstance(v, AnswerError) for v in (agrees(text, expected), read_answer(text))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "records"),
+    [
+        ("trace", [{"rule": "", "section": "diagnosis"}]),
+        ("trace", [{"rule": 3, "section": "diagnosis"}]),
+        ("trace", [{"rule": "r", "section": "nowhere"}]),
+        ("trace", [{"rule": "r"}]),
+        ("trace", ["r"]),
+        ("resolutions", [{"resolution": "", "winner": "a", "loser": "b", "slot": "s"}]),
+        ("resolutions", [{"resolution": "x", "winner": None, "loser": "b", "slot": "s"}]),
+        ("trace", {"rule": "r", "section": "diagnosis"}),
+    ],
+)
+def test_bad_trace_and_resolution_records_are_invalid(field: str, records: Any) -> None:
+    """Informative records still have a shape: empty or non-string members are rejected."""
+    expected = normative_json(advice_doc(Case()))
+    answer = {**expected, field: records}
+    text = json.dumps(answer)
+    assert [True, True] == [
+        isinstance(v, AnswerError) for v in (agrees(text, expected), read_answer(text))
+    ]
+
+
+@pytest.mark.parametrize("text", ["[]", '"advice"', "3", "null", "[{}]"])
+def test_a_non_object_answer_never_agrees(text: str) -> None:
+    """An answer that is not a JSON object is an error, never judged as agreeing."""
+    expected = normative_json(advice_doc(Case()))
+    assert True is isinstance(agrees(text, expected), AnswerError)
+
+
+@pytest.mark.parametrize("text", ["not json", '{"id": "a", "advice": ', "\ufeff{}", "[1"])
+def test_a_keyed_line_that_is_not_json(text: str) -> None:
+    """read_envelope on a line that is not JSON: no id and an invalid_json error, no crash."""
+    vector_id, error = read_envelope(text)
+    assert (None, ErrorKind.INVALID_JSON) == (vector_id, getattr(error, "kind", None))
+
+
+@pytest.mark.parametrize("number", ["1" * 5000, "1e999", "-" + "2" * 4400])
+def test_answers_with_numbers_out_of_range_name_the_field(number: str) -> None:
+    """A profile of 5,000 digits (or 1e999): invalid_advice at 'profile', in every reader."""
+    expected, text = expected_and_text()
+    huge = text.replace('"profile":1', f'"profile":{number}')
+    envelope = '{"id":"a","advice":' + huge + "}"
+    _, doc = read_envelope(envelope)
+    verdicts = [
+        agrees(huge, expected),
+        read_answer(huge),
+        agrees_parsed(envelope, doc, expected, 2),
+    ]
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 3 == [
+        (v.kind, any(p.startswith("profile") for p in v.problems))
+        if isinstance(v, AnswerError)
+        else (None, False)
+        for v in verdicts
+    ]
+
+
+def test_a_byte_order_mark_is_named() -> None:
+    """An answer starting with a BOM is invalid JSON, and the message says BOM."""
+    _, text = expected_and_text()
+    verdict = read_answer("\ufeff" + text)
+    assert isinstance(verdict, AnswerError)
+    assert (ErrorKind.INVALID_JSON, True) == (verdict.kind, "byte order mark" in verdict.message)

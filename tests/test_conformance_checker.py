@@ -394,3 +394,187 @@ def test_cli_check_answers_file(lbp_spec, tmp_path: Path, suite: Suite) -> None:
         "conformance", "check", str(tmp_path / "suite"), "--answers", str(answers), "--batch"
     )
     assert ExitCode.USAGE == status
+
+
+# -- crafted suites, answers files and output -----------------------------------------------------
+
+
+def craft(tmp_path: Path, suite: Suite, edit: str, value: object) -> Path:
+    """The suite with its first vector's ``edit`` field set to ``value`` (or removed).
+
+    The manifest's hash is made to match, as a crafted suite would.
+    """
+    root = tmp_path / "crafted"
+    write_suite(suite, root)
+    vectors = root / "vectors.jsonl"
+    lines = vectors.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    if value is _REMOVE:
+        del first[edit]
+    else:
+        first[edit] = value
+    data = (json.dumps(first) + "\n" + "".join(line + "\n" for line in lines[1:])).encode()
+    return rehash(root, data)
+
+
+def rehash(root: Path, data: bytes) -> Path:
+    """Write ``data`` as the suite's vectors and make the manifest's hash match it."""
+    import hashlib
+
+    (root / "vectors.jsonl").write_bytes(data)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["sha256"] = hashlib.sha256(data).hexdigest()
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+_REMOVE = object()
+
+
+@pytest.mark.parametrize(
+    ("edit", "value", "named"),
+    [
+        ("covers", 5, "field covers"),
+        ("rules", None, "field rules"),
+        ("rules", [1, 2], "field rules"),
+        ("expected", "x", "field expected"),
+        ("expected", {"contract_version": "1.0"}, "field expected"),
+        ("expected", _REMOVE, "missing expected"),
+        ("id", 7, "field id"),
+        ("group", [], "field group"),
+        ("case", {"nprs": "1" * 5000}, "field case"),
+    ],
+)
+def test_a_crafted_suite_is_a_suite_error(
+    tmp_path: Path, suite: Suite, edit: str, value: object, named: str
+) -> None:
+    """A suite whose vector has a field of the wrong shape: SuiteError naming line and field."""
+    root = craft(tmp_path, suite, edit, value)
+    with pytest.raises(SuiteError) as caught:
+        load_suite(root)
+    assert (True, True) == ("vectors.jsonl line 1" in str(caught.value), named in str(caught.value))
+
+
+def test_a_non_utf8_suite_is_a_suite_error(tmp_path: Path, suite: Suite) -> None:
+    """A vectors file with a line that is not UTF-8: a suite error naming the line."""
+    root = tmp_path / "crafted"
+    write_suite(suite, root)
+    data = (root / "vectors.jsonl").read_bytes()
+    rehash(root, data.replace(b'"hand/0002"', b'"hand/\xff002"', 1))
+    with pytest.raises(SuiteError, match="line 2: not UTF-8"):
+        load_suite(root)
+
+
+def test_cli_crafted_suite_exits_2(lbp_spec, tmp_path: Path, suite: Suite) -> None:  # type: ignore[no-untyped-def]
+    """The command line reports a crafted suite as a usage error (2), not an internal error (4)."""
+    root = craft(tmp_path, suite, "expected", "x")
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("{}\n", encoding="utf-8")
+    status, _, err = lbp_spec("conformance", "check", str(root), "--answers", str(answers))
+    assert (ExitCode.USAGE, True) == (status, "field expected" in err)
+
+
+def test_an_answers_file_with_a_non_utf8_line(tmp_path: Path, suite: Suite) -> None:
+    """A positional answers file with one line that is not UTF-8: that vector errs, others pass."""
+    lines = [json.dumps(v.expected).encode() for v in suite.vectors]
+    lines[1] = b'{"profile": "\xff"}'
+    answers = tmp_path / "answers.jsonl"
+    answers.write_bytes(b"\r\n".join(lines) + b"\n")
+    report = check_answers_file(suite, answers)
+    assert [Outcome.PASS, Outcome.ERROR, Outcome.PASS, Outcome.PASS, Outcome.PASS] == [
+        r.outcome for r in report.results
+    ]
+
+
+def test_the_text_report_escapes_untrusted_text(tmp_path: Path) -> None:
+    """Escape sequences in a vector id, a case key and an error message never reach the text."""
+    hostile = suite_from_cases([Case()], group="g\x1b]0;owned\x07")
+    report = check_replies_text(hostile, "\x1b[2J not json")
+    text = report_text(report)
+    assert (False, False, True) == ("\x1b" in text, "\x07" in text, "\\x1b]0;owned\\x07" in text)
+
+
+def check_replies_text(suite: Suite, reply: str) -> Report:
+    """Check one reply for each vector of ``suite``."""
+    from lbp_spec.conformance import check_replies
+
+    return check_replies(suite, [reply] * len(suite.vectors))
+
+
+def test_generate_never_writes_through_a_symlink(  # type: ignore[no-untyped-def]
+    lbp_spec, tmp_path: Path, suite: Suite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A suite file that is a symlink is replaced by the file; its target is untouched and named."""
+    import lbp_spec.cli_conformance as cli_conformance
+
+    monkeypatch.setattr(cli_conformance, "generate", lambda **_: suite)  # the search is slow
+    root = tmp_path / "suite"
+    root.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n", encoding="utf-8")
+    (root / "manifest.json").symlink_to(outside)
+    status, out, _ = lbp_spec(
+        "conformance", "generate", "--output", str(root), "--random", "0", "--jobs", "1"
+    )
+    assert (ExitCode.OK, "keep me\n", False) == (
+        status,
+        outside.read_text(encoding="utf-8"),
+        (root / "manifest.json").is_symlink(),
+    )
+    assert f"a symbolic link to {outside}" in out
+
+
+def test_write_suite_replaces_a_link_not_its_target(tmp_path: Path, suite: Suite) -> None:
+    """write_suite on a directory whose vectors.jsonl links elsewhere: the link becomes a file."""
+    root = tmp_path / "suite"
+    root.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n", encoding="utf-8")
+    (root / "vectors.jsonl").symlink_to(outside)
+    write_suite(suite, root)
+    assert ("keep me\n", False) == (
+        outside.read_text(encoding="utf-8"),
+        (root / "vectors.jsonl").is_symlink(),
+    )
+    assert [v.id for v in suite.vectors] == [v.id for v in load_suite(root).vectors]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"hand/0001 \xff reason\n", b"{" * 100_000, b'{"hand/0001": ' + b"[" * 5000 + b"}"],
+)
+def test_a_hostile_skip_list_is_a_skip_list_error(tmp_path: Path, data: bytes) -> None:
+    """A skip list that is not UTF-8, or JSON nested absurdly deep: SkipListError, no crash."""
+    from lbp_spec.conformance import load_skips
+
+    path = tmp_path / "skips.txt"
+    path.write_bytes(data)
+    with pytest.raises(SkipListError):
+        load_skips(path)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"format": 1, "sha256": "x"}',
+        b'{"format": ' + b"1" * 5000 + b"}",
+    ],
+)
+def test_a_hostile_manifest_is_a_suite_error(tmp_path: Path, suite: Suite, manifest: bytes) -> None:
+    """A manifest nested too deep, without a suite version, or with a huge number: SuiteError."""
+    root = tmp_path / "suite"
+    write_suite(suite, root)
+    (root / "manifest.json").write_bytes(manifest)
+    with pytest.raises(SuiteError):
+        load_suite(root)
+
+
+def test_vendor_stderr_in_the_text_report_is_escaped() -> None:
+    """A crash whose stderr holds escape sequences: the text report shows them escaped."""
+    from lbp_spec.conformance import AnswerError, check_replies
+
+    hostile = suite_from_cases([Case()], group="g")
+    crash = AnswerError(ErrorKind.CRASH, "exit status 3: \x1b[31mred\x1b[0m \u202eevil")
+    text = report_text(check_replies(hostile, [crash]))
+    assert (False, False, True) == ("\x1b" in text, "\u202e" in text, "\\x1b[31mred" in text)

@@ -319,7 +319,7 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "partial" / "mrc-unknown.json
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
     saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
     try:
         status = main(list(argv))
     finally:

@@ -16,10 +16,17 @@ Decisions:
   whole and some line of it is a JSON object on its own (so a file of records
   whose first line is broken is still read record by record). Otherwise it is
   one document, and a broken pretty-printed case is reported once, with the line
-  and column of its syntax error, not line by line.
-* In a batch, the advices of the good records are written in input order, one
-  compact JSON object per line; bad records are skipped there and reported on
-  stderr as ``line N: <path>: <message>``, one line per problem.
+  and column of its syntax error, not line by line. No more than the contract's
+  document limit is held to decide: a longer input is JSON Lines if one of its
+  first lines is an object, else one document too long to read.
+* Input is read as bytes by the contract's one JSON Lines reader
+  (:func:`lbp_spec.contract.codec.raw_lines`), for a file and standard input
+  alike: lines end at a line feed only and each is decoded on its own.
+* In a batch, each non-blank input line gets one compact output line, in input
+  order: ``{"line": N, "id": ID, "advice": {...}}`` or, in place of an invalid
+  record, ``{"line": N, "id": ID, "error": {"problems": [...]}}`` (the ``batch``
+  schema); the problems also go to stderr as ``line N: <path>: <message>``, one
+  line per problem, with control characters escaped.
 * An empty input is a usage error (nothing to evaluate).
 * A closed output pipe (``lbp-spec evaluate big.jsonl | head``) ends the run
   quietly with status 0; an interrupt (Ctrl-C) with status 130.
@@ -37,20 +44,25 @@ import sys
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
 import attrs
 
 from lbp_spec import __version__
+from lbp_spec.advice import Advice
 from lbp_spec.contract import (
     CONTRACT_VERSION,
     SCHEMA_NAMES,
     advice_to_json,
+    batch_line,
+    case_from_json,
+    case_id,
     load_case,
     load_partial_case,
     parse_json,
     schema_text,
 )
+from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES, decode_line, raw_lines
 from lbp_spec.diff import compare, diff_json, diff_text
 from lbp_spec.episodes.properties import CATALOGUE as EPISODE_CATALOGUE
 from lbp_spec.episodes.report import episodes_json, render_episodes_text
@@ -72,6 +84,7 @@ from lbp_spec.loading import BUILTIN, load_ruleset
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.report import report_json, report_text
 from lbp_spec.ruleset import RuleSet
+from lbp_spec.terminal import safe_text
 from lbp_spec.verify import DEFAULT_TIMEOUT_MS, PropertyResult, Report, Status, verify
 
 __all__ = ["COMMANDS", "EXIT_MEANINGS", "Command", "ExitCode", "build_parser", "main"]
@@ -89,6 +102,7 @@ class ExitCode(enum.IntEnum):
     UNKNOWN = 3
     INTERNAL = 4
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_MEANINGS: Final = {
@@ -104,6 +118,7 @@ EXIT_MEANINGS: Final = {
     ),
     ExitCode.INTERNAL: "internal error (a bug in lbp_spec: please report it)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.TERMINATED: "terminated (SIGTERM) during a conformance check; its processes stopped",
 }
 """What each exit status means; printed in the help."""
 
@@ -137,19 +152,22 @@ class Command:
 # -- evaluate ---------------------------------------------------------------------------------
 
 
-def _open(path: str) -> TextIO:
+def _open(path: str) -> BinaryIO:
     if path == "-":
         if sys.stdin.isatty():
             _fail("reading cases from the terminal; end with Ctrl-D (see lbp-spec evaluate -h)")
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return open(path, encoding="utf-8")
+        return open(path, "rb")
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
-def _parses(text: str) -> object:
-    """The parsed JSON value of ``text``, or :data:`_NOT_JSON`."""
+def _parses(raw: bytes | int) -> object:
+    """The parsed JSON value of one line, or :data:`_NOT_JSON`."""
+    text = decode_line(raw)
+    if isinstance(text, InvalidCaseError):
+        return _NOT_JSON
     try:
         return parse_json(text)
     except InvalidCaseError:
@@ -159,109 +177,149 @@ def _parses(text: str) -> object:
 _NOT_JSON: Final = object()
 
 
-def _split(stream: TextIO) -> tuple[str | None, Iterator[tuple[int, str]]]:
+def _blank(raw: bytes | int) -> bool:
+    return isinstance(raw, bytes) and not raw.strip()
+
+
+def _split(stream: BinaryIO) -> tuple[bytes | int | None, Iterator[tuple[int, bytes | int]]]:
     """Decide between one document and JSON Lines (see the module docstring).
 
+    Lines are read by the one bounded JSON Lines reader
+    (:func:`lbp_spec.contract.codec.raw_lines`); no more than
+    :data:`~lbp_spec.contract.codec.MAX_DOCUMENT_BYTES` is held to decide: a
+    longer input is not one document.
+
     Returns:
-        ``(text, records)``: the whole text of a single document and no
-        records, or ``None`` and the numbered lines of JSON Lines.
+        ``(data, records)``: the whole bytes of a single document (its size
+        so far when it is too long to read) and no records, or ``None`` and the
+        numbered lines of JSON Lines.
 
     """
-    lines = iter(stream)
-    head: list[str] = []
+    lines = raw_lines(stream)
+    head: list[bytes | int] = []
     for line in lines:
         head.append(line)
-        if line.strip():
+        if not _blank(line):
             break
     else:
         raise UsageError("no input: expected a JSON case, or cases as JSON Lines")
     if _parses(head[-1]) is _NOT_JSON:
-        head.extend(lines)
-        text = "".join(head)
-        if _parses(text) is _NOT_JSON and any(
-            isinstance(_parses(line), dict) for line in head if line.strip()
+        size = sum(len(x) if isinstance(x, bytes) else x for x in head)
+        for line in lines:
+            head.append(line)
+            size += len(line) if isinstance(line, bytes) else line
+            if size > MAX_DOCUMENT_BYTES:  # too long for one document: JSON Lines, or too long
+                if any(isinstance(_parses(line), dict) for line in head if not _blank(line)):
+                    return None, enumerate(itertools.chain(head, lines), start=1)
+                return size, iter(())  # the rest is left unread
+        data = b"".join(x for x in head if isinstance(x, bytes))
+        if _parses(data) is _NOT_JSON and any(
+            isinstance(_parses(line), dict) for line in head if not _blank(line)
         ):
             return None, enumerate(head, start=1)
-        return text, iter(())
+        return data, iter(())
     for line in lines:
         head.append(line)
-        if line.strip():
+        if not _blank(line):
             return None, enumerate(itertools.chain(head, lines), start=1)
-    return "".join(head), iter(())
+    return b"".join(x for x in head if isinstance(x, bytes)), iter(())
 
 
-def _write_advice(
-    case_text: str, explained: bool, out: TextIO, compact: bool, partial: bool = False
-) -> bool:
-    """Write the advice for one case; False when a field was left undecided (``--partial``)."""
-    if partial:
-        return _write_partial(case_text, explained, out, compact)
-    advice = evaluate(load_case(case_text))
-    if explained:
-        out.write(explain(advice))
-    elif compact:
-        out.write(json.dumps(advice_to_json(advice), ensure_ascii=False, separators=(",", ":")))
-        out.write("\n")
-    else:
-        out.write(json.dumps(advice_to_json(advice), ensure_ascii=False, indent=2))
-        out.write("\n")
-    return True
-
-
-def _write_partial(case_text: str, explained: bool, out: TextIO, compact: bool) -> bool:
+def _write_partial(text: str, explained: bool, out: TextIO) -> ExitCode:
+    """Write the partial answer for one partial case; UNKNOWN when a field is undecided."""
     from lbp_spec.partial import Status, evaluate_partial, partial_json, partial_text
 
-    answer = evaluate_partial(load_partial_case(case_text))
+    answer = evaluate_partial(load_partial_case(text))
     if explained:
         out.write(partial_text(answer))
     else:
-        indent = None if compact else 2
-        separators = (",", ":") if compact else None
-        doc = partial_json(answer)
-        out.write(json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators))
-        out.write("\n")
-    return all(f.status is not Status.UNDECIDED for f in answer.fields)
+        out.write(json.dumps(partial_json(answer), ensure_ascii=False, indent=2) + "\n")
+    undecided = any(f.status is Status.UNDECIDED for f in answer.fields)
+    return ExitCode.UNKNOWN if undecided else ExitCode.OK
 
 
 def _run_evaluate(args: argparse.Namespace) -> ExitCode:
     stream = _open(args.file)
     try:
         return _evaluate(stream, args.explain, args.partial)
-    except UnicodeDecodeError as error:
-        raise UsageError(f"cannot read {args.file}: not UTF-8 text ({error.reason})") from None
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
 
 
-def _evaluate(stream: TextIO, explained: bool, partial: bool = False) -> ExitCode:
+def _single(data: bytes | int, explained: bool, partial: bool = False) -> ExitCode:
     out, err = sys.stdout, sys.stderr
-    text, records = _split(stream)
-    if text is not None:
-        try:
-            decided = _write_advice(text, explained, out, compact=False, partial=partial)
-        except InvalidCaseError as error:
-            for problem in error.problems:
-                err.write(f"{problem}\n")
-            return ExitCode.CHECK_FAILED
-        return ExitCode.OK if decided else ExitCode.UNKNOWN
+    text = decode_line(data)
+    try:
+        if isinstance(text, InvalidCaseError):
+            raise text
+        if partial:
+            return _write_partial(text, explained, out)
+        advice = evaluate(load_case(text))
+    except InvalidCaseError as error:
+        for problem in error.problems:
+            err.write(f"{safe_text(str(problem))}\n")
+        return ExitCode.CHECK_FAILED
+    if explained:
+        out.write(explain(advice))
+    else:
+        out.write(json.dumps(advice_to_json(advice), ensure_ascii=False, indent=2) + "\n")
+    return ExitCode.OK
+
+
+def _record(raw: bytes | int) -> tuple[str | None, Advice | InvalidCaseError]:
+    """The id and the advice of one batch record, or its id (if readable) and its problems."""
+    text = decode_line(raw)
+    if isinstance(text, InvalidCaseError):
+        return None, text
+    try:
+        obj = parse_json(text)
+    except InvalidCaseError as error:
+        return None, error
+    try:
+        return case_id(obj), evaluate(case_from_json(obj))
+    except InvalidCaseError as error:
+        return case_id(obj), error
+
+
+def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitCode:
+    out, err = sys.stdout, sys.stderr
+    data, records = _split(stream)
+    if data is not None:
+        return _single(data, explained, partial)
+    if partial:
+        raise UsageError(
+            "--partial reads one partial case (a JSON object), not JSON Lines: "
+            "give each partial case its own call"
+        )
     status = ExitCode.OK
-    for number, line in records:
-        if not line.strip():
+    for number, raw in records:
+        if _blank(raw):
             continue
-        try:
-            if explained:
-                out.write(f"== line {number} ==\n")
-            decided = _write_advice(line, explained, out, compact=True, partial=partial)
-            if not decided and status is ExitCode.OK:
-                status = ExitCode.UNKNOWN
-        except InvalidCaseError as error:
-            if explained:
-                out.write("(invalid: see the errors)\n")
-            for problem in error.problems:
-                err.write(f"line {number}: {problem}\n")
+        record_id, result = _record(raw)
+        if isinstance(result, InvalidCaseError):
             status = ExitCode.CHECK_FAILED
+            for problem in result.problems:
+                err.write(f"line {number}: {safe_text(str(problem))}\n")
+        if explained:
+            out.write(f"== line {number} ==\n")
+            if isinstance(result, InvalidCaseError):
+                out.write("(invalid: see the errors)\n")
+            else:
+                out.write(explain(result))
+            continue
+        out.write(_one_line(json.dumps(batch_line(number, record_id, result), **_COMPACT)))
     return status
+
+
+def _one_line(text: str) -> str:
+    """A batch output line, U+2028 and U+2029 escaped: readers that split on them stay in step."""
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text + "\n"
+
+
+_COMPACT: Final[dict[str, Any]] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
@@ -295,16 +353,19 @@ EVALUATE: Final = Command(
     summary="give the guideline's advice for a case (or for each case of a JSON Lines file)",
     description=(
         "Read one case (a JSON object) or many (JSON Lines: one object per line) and write "
-        "the advice as JSON: pretty-printed for one case, one compact object per line for "
-        "JSON Lines (only for the valid records, in input order). Invalid records are "
-        "reported on stderr as 'line N: <field path>: <problem>' and make the status 1; the "
-        "others are still evaluated. The JSON contract is described by "
-        "'lbp-spec schema case' and 'lbp-spec schema advice'."
+        "the advice as JSON. One case: the advice, pretty-printed. JSON Lines: one compact "
+        'line per non-blank input line, in input order: {"line": N, "id": ID, "advice": '
+        '{...}} for a valid record, {"line": N, "id": ID, "error": {"problems": [...]}} in '
+        "place of an invalid one ('lbp-spec schema batch'); ID is the record's own 'id', or "
+        "null. Problems are also reported on stderr as 'line N: <field path>: <problem>', "
+        "and make the status 1. A document longer than 1,000,000 bytes or nested deeper than "
+        "64 levels is not read; at most 100 problems are listed per document. The JSON "
+        "contract is described by 'lbp-spec schema case' and 'lbp-spec schema advice'."
     ),
     examples=(
         ("lbp-spec evaluate examples/profile1-initial.json", "advice for one case, as JSON"),
         ("lbp-spec evaluate --explain examples/lrs-recheck.json", "the advice, explained"),
-        ("lbp-spec evaluate < examples/batch.jsonl", "one advice per line of JSON Lines"),
+        ("lbp-spec evaluate < examples/batch.jsonl", "one answer per line of JSON Lines"),
         (
             "lbp-spec evaluate --partial --explain examples/partial/mrc-unknown.json",
             "what is already certain while the MRC grade is not measured",
@@ -340,12 +401,12 @@ def _configure_schema(parser: argparse.ArgumentParser) -> None:
 
 SCHEMA: Final = Command(
     name="schema",
-    summary="print the JSON Schema (draft 2020-12) of a case, an advice or a partial case",
+    summary="print the JSON Schema (draft 2020-12) of a contract document",
     description=(
         f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case, "
-        "an advice or a partial case (a case naming its unknown inputs), as shipped with "
-        "the package; 'partial_advice' is the answer of 'evaluate --partial', whose "
-        "document has its own version."
+        "an advice, a partial case (a case naming its unknown inputs), or one line of batch "
+        "output (evaluate on JSON Lines), as shipped with the package; 'partial_advice' is "
+        "the answer of 'evaluate --partial', whose document has its own version."
     ),
     examples=(("lbp-spec schema case > case.schema.json", "the schema of a case document"),),
     configure=_configure_schema,
@@ -771,7 +832,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.write(f"{PROG}: {safe_text(message)}\n")
 
 
 def _quiet_stdout() -> None:

@@ -18,11 +18,14 @@ types exist.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
 from lbp_spec.conformance import (
@@ -32,6 +35,7 @@ from lbp_spec.conformance import (
     SuiteError,
     check_answers_file,
     check_program,
+    existing_files,
     generate,
     load_skips,
     load_suite,
@@ -40,6 +44,7 @@ from lbp_spec.conformance import (
     write_suite,
 )
 from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
+from lbp_spec.terminal import safe_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from lbp_spec.cli import Command, ExitCode
@@ -79,6 +84,7 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
     started = time.perf_counter()
     suite = generate(seed=args.seed, random_size=args.random, jobs=args.jobs)
     try:
+        replaced = existing_files(args.output)
         write_suite(suite, args.output)
         if args.format == "cds-hooks":
             from lbp_spec.service.suite import write_cds_hooks
@@ -89,6 +95,8 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
     seconds = time.perf_counter() - started
     groups = ", ".join(f"{g} {n}" for g, n in suite.manifest["groups"].items())
     out = sys.stdout
+    for note in replaced:
+        out.write(safe_text(f"Replaced {note}.") + "\n")
     out.write(
         f"Wrote suite {suite.version} to {args.output}: {len(suite.vectors)} vectors "
         f"({groups}) in {seconds:.1f} s.\n"
@@ -143,6 +151,27 @@ def _configure_generate(parser: argparse.ArgumentParser) -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived during a check (a BaseException, so that no handler swallows it)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated`, so that the runner's clean-up runs on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run_check(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
 
@@ -151,7 +180,14 @@ def _run_check(args: argparse.Namespace) -> ExitCode:
         skips = load_skips(args.skip) if args.skip else None
         if args.program is not None:
             program = Program(args.program, args.timeout, args.batch, args.jobs)
-            report = check_program(suite, program, skips=skips)
+            try:
+                with _sigterm_stops():
+                    report = check_program(suite, program, skips=skips)
+            except _Terminated:
+                sys.stderr.write(
+                    "lbp-spec: terminated (SIGTERM); every process the check started was stopped\n"
+                )
+                return ExitCode.TERMINATED
         else:
             if args.batch:
                 raise UsageError("--batch goes with --command, not with --answers")

@@ -360,7 +360,7 @@ def agrees(text: str, expected: dict[str, Any]) -> Canon | AnswerError | None:
     try:
         doc = _DECODER.decode(text)
     except (ValueError, RecursionError):
-        return _strict_problem(text)
+        return _refused(text)
     return agrees_parsed(text, doc, expected, 0)
 
 
@@ -379,7 +379,7 @@ def agrees_parsed(
     keys = _same(doc, expected)
     if keys < 0:
         return _judge(text, doc, extra_keys)
-    if "\\" not in text and text.count('":') == keys + extra_keys:
+    if _keys_counted(text, keys + extra_keys):
         return None
     return _duplicate_problem(text)
 
@@ -419,7 +419,7 @@ def read_answer(text: str) -> Canon | AnswerError:
     try:
         doc = _DECODER.decode(text)
     except (ValueError, RecursionError):
-        return _strict_problem(text)
+        return _refused(text)
     return _judge(text, doc, 0)
 
 
@@ -434,7 +434,10 @@ def read_envelope(text: str) -> tuple[str | None, object]:
     try:
         doc = _DECODER.decode(text)
     except (ValueError, RecursionError):
-        return None, _strict_problem(text)
+        strict = _strict_or_problem(text)
+        if isinstance(strict, AnswerError):
+            return None, strict
+        doc = strict.doc
     if type(doc) is not dict or doc.keys() != _ENVELOPE or type(doc["id"]) is not str:
         return None, AnswerError(
             ErrorKind.INVALID_JSON, 'not an answer line {"id": "<vector id>", "advice": {...}}'
@@ -445,23 +448,62 @@ def read_envelope(text: str) -> tuple[str | None, object]:
 _ENVELOPE: Final = frozenset({"id", "advice"})
 
 
+def _refused(text: str) -> Canon | AnswerError:
+    """An answer the fast decoder refused: not JSON, or JSON with a number out of range."""
+    strict = _strict_or_problem(text)
+    if isinstance(strict, AnswerError):
+        return strict
+    return _slow(text, strict.doc)
+
+
 def _judge(text: str, doc: object, extra_keys: int) -> Canon | AnswerError:
     try:
         canon, keys = _normative(doc)
     except _Invalid:
         return _slow(text, doc)
-    if "\\" not in text and text.count('":') == keys + extra_keys:
+    if _keys_counted(text, keys + extra_keys):
         return canon  # every key counted in the text: no duplicate keys
     duplicate = _duplicate_problem(text)
     return canon if duplicate is None else duplicate
 
 
+_WHITESPACE_COLON: Final = (" :", "\t:", "\n:", "\r:")
+
+
+def _keys_counted(text: str, keys: int) -> bool:
+    """Whether the text provably holds no more than ``keys`` object keys (so no duplicate).
+
+    Every key ends with ``":`` unless whitespace stands before its colon, and no
+    other ``":`` can occur without a backslash (an escaped quote in a string). So
+    when the text has no backslash and no whitespace before a colon, it holds at
+    most as many keys as ``":`` occurrences; if that equals the keys of the parsed
+    value, none is repeated. Otherwise the strict parser decides.
+    """
+    if "\\" in text or any(pattern in text for pattern in _WHITESPACE_COLON):
+        return False
+    return text.count('":') == keys
+
+
 def _strict_problem(text: str) -> AnswerError:
+    """Why the fast decoder refused ``text``, in the strict reader's words."""
+    found = _strict_or_problem(text)
+    if isinstance(found, AnswerError):
+        return found
+    return AnswerError(ErrorKind.INVALID_JSON, "not valid JSON")  # pragma: no cover
+
+
+def _strict_or_problem(text: str) -> _Strict | AnswerError:
     try:
-        parse_json(text)
+        return _Strict(parse_json(text))
     except InvalidCaseError as error:
         return AnswerError(ErrorKind.INVALID_JSON, error.problems[0].message)
-    return AnswerError(ErrorKind.INVALID_JSON, "not valid JSON")  # pragma: no cover
+
+
+@attrs.frozen
+class _Strict:
+    """A document the strict reader accepted (a number out of range stays for its field)."""
+
+    doc: object
 
 
 def _duplicate_problem(text: str) -> AnswerError | None:
@@ -474,11 +516,11 @@ def _duplicate_problem(text: str) -> AnswerError | None:
 
 def _slow(text: str, doc: object) -> Canon | AnswerError:
     """Read an answer the fast path refused with the library's reader, for its problems."""
-    duplicate = _duplicate_problem(text)
-    if duplicate is not None:
-        return duplicate
+    strict = _strict_or_problem(text)
+    if isinstance(strict, AnswerError):
+        return strict
     try:
-        advice = advice_from_json(doc)
+        advice = advice_from_json(strict.doc)
     except InvalidCaseError as error:
         problems = tuple(str(p) for p in error.problems)
         return AnswerError(

@@ -21,7 +21,7 @@ import enum
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import attrs
 
@@ -41,6 +41,8 @@ from lbp_spec.conformance.runner import Program
 from lbp_spec.conformance.skips import SkipList
 from lbp_spec.conformance.suite import Suite, Vector
 from lbp_spec.contract import advice_to_json, case_from_json
+from lbp_spec.contract.codec import read_lines
+from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.rule import SLOTS, SlotKind
 from lbp_spec.rules import GUIDELINE
@@ -343,29 +345,41 @@ def check_program(
     if skips is not None:
         skips.check_against(v.id for v in suite.vectors)
     cases = [_compact(v.case) for v in suite.vectors if skips is None or skips.reason(v.id) is None]
-    return check_replies(
-        suite, program.replies(cases), skips=skips, source=program.describe(), ruleset=ruleset
-    )
+    replies = program.replies(cases)
+    try:
+        return check_replies(
+            suite, replies, skips=skips, source=program.describe(), ruleset=ruleset
+        )
+    finally:
+        replies.close()  # every process the program started is gone, whatever happened
 
 
 def _compact(doc: dict[str, Any]) -> str:
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
-def _is_envelope(line: str) -> bool:
+def _is_envelope(line: str | AnswerError) -> bool:
     """Whether the first line of an answers file is ``{"id": ..., "advice": ...}``."""
+    if isinstance(line, AnswerError):
+        return False
     try:
         doc = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(doc, dict) and "id" in doc and "advice" in doc
 
 
-def _answer_lines(lines: Iterable[str]) -> Iterator[str]:
-    for line in lines:
-        stripped = line.strip()
-        if stripped:
-            yield stripped
+def _answer_lines(stream: BinaryIO) -> Iterator[str | AnswerError]:
+    """The non-blank lines of an answers file (the contract's one JSON Lines reader).
+
+    A line that is not UTF-8, or longer than the contract's limit, is an error
+    for that line (``invalid_json``) and keeps its place.
+    """
+    for _, line in read_lines(stream):
+        if isinstance(line, InvalidCaseError):
+            yield AnswerError(ErrorKind.INVALID_JSON, line.problems[0].message)
+        else:
+            yield line.strip()
 
 
 def check_answers_file(
@@ -394,7 +408,7 @@ def check_answers_file(
     """
     if skips is not None:
         skips.check_against(v.id for v in suite.vectors)
-    with open(path, encoding="utf-8") as stream:
+    with open(path, "rb") as stream:
         lines = _answer_lines(stream)
         first = next(lines, None)
         if first is not None and _is_envelope(first):
@@ -408,7 +422,7 @@ def check_answers_file(
             if skipped is not None:
                 results.append(skipped)
                 continue
-            reply: str | AnswerError = (
+            reply = (
                 AnswerError(ErrorKind.MISSING, f"the file has no answer number {index}")
                 if line is None
                 else line
@@ -426,14 +440,16 @@ def check_answers_file(
     return Report(suite.manifest, f"answers file {path} (positional)", tuple(results), tuple(notes))
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+def _chain(
+    first: str | AnswerError, rest: Iterator[str | AnswerError]
+) -> Iterator[str | AnswerError]:
     yield first
     yield from rest
 
 
 def _check_keyed(
     suite: Suite,
-    lines: Iterable[str],
+    lines: Iterable[str | AnswerError],
     skips: SkipList | None,
     ruleset: RuleSet,
     path: str,
@@ -445,6 +461,9 @@ def _check_keyed(
     unknown: list[str] = []
     unreadable = 0
     for line in lines:
+        if isinstance(line, AnswerError):
+            unreadable += 1
+            continue
         vector_id, doc = read_envelope(line)
         if vector_id is None:
             unreadable += 1

@@ -17,6 +17,7 @@ from lbp_spec.conformance.checker import Disagreement, Outcome, Report, VectorRe
 from lbp_spec.contract import case_to_json
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
+from lbp_spec.terminal import safe_text
 
 __all__ = ["case_summary", "report_json", "report_text"]
 
@@ -112,7 +113,7 @@ def _result_lines(result: VectorResult, ruleset: RuleSet) -> list[str]:
 
 
 def report_text(report: Report, ruleset: RuleSet = GUIDELINE, *, limit: int = 50) -> str:
-    """The report for people.
+    """The report for people (control characters from the input shown escaped, never raw).
 
     Args:
         report: The report.
@@ -184,7 +185,8 @@ def report_text(report: Report, ruleset: RuleSet = GUIDELINE, *, limit: int = 50
         f"{report.count(Outcome.FAIL)} failed, {report.count(Outcome.ERROR)} errors, "
         f"{report.count(Outcome.SKIP)} skipped, of {len(report.results)} vectors."
     )
-    return "\n".join(lines) + "\n"
+    # vector ids, case keys, vendor stderr and notes come from outside: escape them all
+    return "\n".join(safe_text(line) for line in lines) + "\n"
 
 
 def _rules_json(rule_ids: tuple[str, ...], ruleset: RuleSet) -> list[dict[str, Any]]:

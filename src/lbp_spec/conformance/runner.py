@@ -13,11 +13,23 @@ Whatever the program does, each case gets an answer or an
 :class:`~lbp_spec.conformance.AnswerError`: a non-zero exit status (or,
 in batch mode, an end before every case is answered) is a ``crash``; no answer
 within ``timeout`` seconds is a ``timeout`` (in batch mode, counted from the
-previous answer); the run goes on with the next case, restarting a batch
-program when needed (but not forever: after ``GIVE_UP`` restarts in a row
-without a single answer, the remaining cases get the last error). The program
-runs in its own process group, which is killed on a timeout, so that its
-children die with it.
+previous answer); an answer longer than :data:`MAX_ANSWER_BYTES` is cut off
+and reported (``invalid_json``); the run goes on with the next case, restarting
+a batch program when needed (but not forever: after ``GIVE_UP`` restarts in a
+row without a single answer, the remaining cases get the last error).
+
+Guarantees about processes and time:
+
+* Every read has a deadline: a program (or a child it left behind) that keeps
+  standard output open never makes the checker wait past the time limit; once
+  the program has exited, its output is read for at most :data:`GRACE` seconds more.
+* What is kept of a program's output is bounded: one answer of at most
+  :data:`MAX_ANSWER_BYTES`, the last :data:`STDERR_KEPT` bytes of its standard error.
+* Every process the checker starts runs in its own process group, with a marker
+  in its environment (:data:`MARKER`) that its descendants inherit. When a run
+  ends (normally, by an exception, or by SIGTERM turned into one), the group is
+  killed and, on Linux, every process still carrying the run's marker (a child
+  that started its own session, for instance) is killed too.
 """
 
 from __future__ import annotations
@@ -25,37 +37,64 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import secrets
+import selectors
 import shlex
 import signal
 import subprocess
-import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO, Final
+from typing import Final
 
 import attrs
 
 from lbp_spec.conformance.answers import AnswerError, ErrorKind
+from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES
 
-__all__ = ["GIVE_UP", "Program", "ProgramError"]
+__all__ = [
+    "GIVE_UP",
+    "GRACE",
+    "MARKER",
+    "MAX_ANSWER_BYTES",
+    "STDERR_KEPT",
+    "Program",
+    "ProgramError",
+    "kill_marked",
+]
 
 _STDERR_TAIL: Final = 400
+STDERR_KEPT: Final = 64 * 1024
+"""Bytes of a program's standard error kept (the last ones); the rest is read and dropped."""
+MAX_ANSWER_BYTES: Final = MAX_DOCUMENT_BYTES
+"""The longest answer read, in bytes; a longer one is an error for its case."""
+GRACE: Final = 0.5
+"""Seconds the output of a program that has exited is still read (a child may hold it open)."""
+MARKER: Final = "LBP_SPEC_CONFORMANCE_RUN"
+"""The environment variable that marks every process of a run, and its descendants."""
 GIVE_UP: Final = 10
 """Batch mode stops restarting a program that failed this many times in a row, each time
 on the first case after a (re)start; the remaining cases get that error."""
 _EOF: Final = object()
+_CHUNK: Final = 1 << 16
 
 Reply = str | AnswerError
 """The text a program wrote for one case, or why there is none."""
 
 
 class ProgramError(OSError):
-    """The program cannot be started at all (not found, not executable)."""
+    """The program cannot be started at all (not found, not executable, a bad command line)."""
 
 
 def _argv(command: str | Sequence[str]) -> list[str]:
-    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if isinstance(command, str):
+        try:
+            argv = shlex.split(command)
+        except ValueError as error:  # an unbalanced quote, a trailing backslash
+            raise ProgramError(f"cannot split the command {command!r}: {error}") from None
+    else:
+        argv = list(command)
     if not argv:
         raise ProgramError("the command is empty")
     return argv
@@ -68,15 +107,11 @@ def _tail(data: bytes) -> str:
     return " ".join(text.split())
 
 
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Kill the program and its process group, and reap it."""
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, AttributeError):  # pragma: no cover
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-    process.wait()
+def _too_long() -> AnswerError:
+    return AnswerError(
+        ErrorKind.INVALID_JSON,
+        f"the answer is longer than {MAX_ANSWER_BYTES} bytes; the rest was not read",
+    )
 
 
 def _decode(line: bytes) -> Reply:
@@ -88,6 +123,114 @@ def _decode(line: bytes) -> Reply:
 
 def _command(command: str | Sequence[str]) -> str | tuple[str, ...]:
     return command if isinstance(command, str) else tuple(command)
+
+
+# -- processes ----------------------------------------------------------------------------------
+
+
+def kill_marked(token: str) -> int:
+    """Kill every process whose environment carries ``MARKER=token`` (Linux; elsewhere nothing).
+
+    Returns:
+        How many processes were sent SIGKILL (each counted once).
+
+    """
+    needle = f"{MARKER}={token}".encode() + b"\0"
+    killed: set[int] = set()
+    me = os.getpid()
+    for _ in range(5):  # a process may fork while its relatives are killed
+        found = []
+        try:
+            names = os.listdir("/proc")
+        except OSError:
+            break
+        for name in names:
+            if not name.isdigit() or int(name) == me or int(name) in killed:
+                continue
+            try:
+                with open(f"/proc/{name}/environ", "rb") as environ:
+                    if needle in b"\0" + environ.read():
+                        found.append(int(name))
+            except OSError:  # gone, or not ours
+                continue
+        if not found:
+            break
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+    return len(killed)
+
+
+class _Run:
+    """The processes of one run of a program: started, tracked, and all killed at the end."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.token = secrets.token_hex(8)
+        self.env = {**os.environ, MARKER: self.token}
+        self.lock = threading.Lock()
+        self.live: set[subprocess.Popen[bytes]] = set()
+        self.closed = False
+
+    def start(self) -> subprocess.Popen[bytes]:
+        with self.lock:
+            if self.closed:
+                raise _Closed
+            try:
+                process = subprocess.Popen(
+                    self.program.argv,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=self.program.cwd,
+                    env=self.env,
+                    start_new_session=True,
+                )
+            except OSError as error:
+                raise ProgramError(
+                    f"cannot start {self.program.argv[0]!r}: {error.strerror or error}"
+                ) from None
+            self.live.add(process)
+            return process
+
+    def end(self, process: subprocess.Popen[bytes], *, leftovers: bool, close: bool = True) -> None:
+        """Kill ``process`` and its group (and, if ``leftovers``, every marked process).
+
+        ``close``: close our ends of its pipes (not while a thread may still use one).
+        """
+        _kill_group(process)
+        if leftovers:
+            kill_marked(self.token)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        for stream in (process.stdin, process.stdout, process.stderr) if close else ():
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.close()
+        with self.lock:
+            self.live.discard(process)
+
+    def close(self) -> None:
+        """Kill every process of the run, and every process still carrying its marker."""
+        with self.lock:
+            self.closed = True
+            live = list(self.live)
+        for process in live:
+            _kill_group(process)
+        kill_marked(self.token)
+
+
+class _Closed(Exception):
+    """The run was closed: no more processes are started."""
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        with contextlib.suppress(ProcessLookupError, OSError):
+            process.kill()
 
 
 @attrs.frozen
@@ -112,7 +255,12 @@ class Program:
 
     @property
     def argv(self) -> list[str]:
-        """The arguments the program is started with."""
+        """The arguments the program is started with.
+
+        Raises:
+            ProgramError: The command line cannot be split (an unbalanced quote) or is empty.
+
+        """
         return _argv(self.command)
 
     def describe(self) -> str:
@@ -121,23 +269,11 @@ class Program:
         mode = "batch, JSON Lines" if self.batch else "one case per run"
         return f"{command} ({mode}; timeout {self.timeout:g} s per answer)"
 
-    def _start(self, stdin: int, stderr: IO[bytes] | int) -> subprocess.Popen[bytes]:
-        try:
-            return subprocess.Popen(
-                self.argv,
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                cwd=self.cwd,
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise ProgramError(
-                f"cannot start {self.argv[0]!r}: {error.strerror or error}"
-            ) from None
-
-    def replies(self, cases: Sequence[str]) -> Iterator[Reply]:
+    def replies(self, cases: Sequence[str]) -> Generator[Reply, None, None]:
         """The program's reply to each case, in order.
+
+        Every process started is killed when the iterator ends, is closed, or
+        an exception (such as the one a SIGTERM handler raises) passes through it.
 
         Args:
             cases: Case documents, each as compact JSON on one line.
@@ -146,27 +282,40 @@ class Program:
             ProgramError: The program cannot be started.
 
         """
-        if self.batch:
-            yield from self._batch(cases)
-        elif self.jobs > 1:
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                yield from pool.map(self._one, cases)
-        else:
-            for case in cases:
-                yield self._one(case)
+        self.argv  # noqa: B018 - a bad command line is a ProgramError before anything runs
+        run = _Run(self)
+        pool = (
+            ThreadPoolExecutor(max_workers=self.jobs) if not self.batch and self.jobs > 1 else None
+        )
+        try:
+            if self.batch:
+                yield from self._batch(run, cases)
+            elif pool is not None:
+                yield from pool.map(lambda case: self._one(run, case), cases)
+            else:
+                for case in cases:
+                    yield self._one(run, case)
+        finally:
+            run.close()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     # -- one case per run -----------------------------------------------------------------------
 
-    def _one(self, case: str) -> Reply:
-        process = self._start(subprocess.PIPE, subprocess.PIPE)
+    def _one(self, run: _Run, case: str) -> Reply:
         try:
-            out, err = process.communicate((case + "\n").encode("utf-8"), timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill(process)
-            process.communicate()
-            return AnswerError(ErrorKind.TIMEOUT, f"no answer within {self.timeout:g} s")
+            process = run.start()
+        except _Closed:
+            return AnswerError(ErrorKind.CRASH, "not run: the check was stopped")
+        out, err, ending = b"", b"", "timeout"
+        try:
+            out, err, ending = _exchange(process, (case + "\n").encode("utf-8"), self.timeout)
         finally:
-            _kill(process)
+            run.end(process, leftovers=ending != "eof")
+        if ending == "timeout":
+            return AnswerError(ErrorKind.TIMEOUT, f"no answer within {self.timeout:g} s")
+        if ending == "too_long":
+            return _too_long()
         if process.returncode != 0:
             detail = _tail(err)
             return AnswerError(
@@ -180,13 +329,12 @@ class Program:
 
     # -- batch -------------------------------------------------------------------------------------
 
-    def _batch(self, cases: Sequence[str]) -> Iterator[Reply]:
+    def _batch(self, run: _Run, cases: Sequence[str]) -> Iterator[Reply]:
         start = 0
         fruitless = 0
         while start < len(cases):
             replies: list[Reply] = []
-            with tempfile.TemporaryFile() as stderr:
-                next_start = self._batch_run(cases, start, stderr, replies)
+            next_start = self._batch_run(run, cases, start, replies)
             yield from replies
             start = next_start
             fruitless = fruitless + 1 if len(replies) == 1 else 0
@@ -201,19 +349,26 @@ class Program:
                     yield AnswerError(last.kind, message)
                 return
 
-    def _batch_run(
-        self, cases: Sequence[str], start: int, stderr: IO[bytes], replies: list[Reply]
-    ) -> int:
+    def _batch_run(self, run: _Run, cases: Sequence[str], start: int, replies: list[Reply]) -> int:
         """Run one batch process from case ``start``; return where the next one starts."""
-        process = self._start(subprocess.PIPE, stderr)
+        process = run.start()
         assert process.stdin is not None
         assert process.stdout is not None
-        lines: queue.Queue[object] = queue.Queue()
-        writer = threading.Thread(target=_feed, args=(process.stdin, cases[start:]), daemon=True)
-        reader = threading.Thread(target=_drain, args=(process.stdout, lines), daemon=True)
-        writer.start()
-        reader.start()
+        assert process.stderr is not None
+        lines: queue.Queue[object] = queue.Queue(maxsize=64)
+        stop = threading.Event()
+        stderr = _Tail()
+        threads = [
+            threading.Thread(target=_feed, args=(process.stdin, cases[start:]), daemon=True),
+            threading.Thread(
+                target=_read_lines, args=(process.stdout.fileno(), lines, stop), daemon=True
+            ),
+            threading.Thread(target=stderr.drain, args=(process.stderr.fileno(),), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         index = start
+        clean = False
         try:
             while index < len(cases):
                 try:
@@ -232,9 +387,10 @@ class Program:
                         status: int | str = process.wait(timeout=self.timeout)
                     except subprocess.TimeoutExpired:
                         status = "none: it closed its output but kept running"
-
-                    stderr.seek(0)
-                    detail = _tail(stderr.read())
+                    stderr_threads = threads[2:]
+                    for thread in stderr_threads:
+                        thread.join(timeout=GRACE)
+                    detail = _tail(stderr.data())
                     replies.append(
                         AnswerError(
                             ErrorKind.CRASH,
@@ -243,33 +399,168 @@ class Program:
                             + (f": {detail}" if detail else ""),
                         )
                     )
+                    clean = True
                     return index + 1
-                assert isinstance(item, bytes)
-                replies.append(_decode(item))
+                if isinstance(item, AnswerError):  # too long: no telling where the next begins
+                    replies.append(item)
+                    return index + 1  # the program is restarted for the next case
+                else:
+                    assert isinstance(item, bytes)
+                    replies.append(_decode(item))
                 index += 1
             return index
         finally:
-            _kill(process)
-            writer.join(timeout=5)
-            reader.join(timeout=5)
-            for stream in (process.stdin, process.stdout):
-                with contextlib.suppress(OSError):
-                    stream.close()
+            stop.set()
+            _kill_group(process)
+            for thread in threads:
+                thread.join(timeout=GRACE)
+            if not clean or any(t.is_alive() for t in threads):
+                # a descendant outside the group may hold a pipe: find it by its marker
+                kill_marked(run.token)
+                for thread in threads:
+                    thread.join(timeout=GRACE)
+            # a thread still blocked on a pipe keeps it open (closing it under the thread
+            # could hand its descriptor to another file); it ends with the pipe's last holder
+            run.end(process, leftovers=False, close=not any(t.is_alive() for t in threads))
 
 
-def _feed(stdin: IO[bytes], cases: Sequence[str]) -> None:
+def _exchange(
+    process: subprocess.Popen[bytes], data: bytes, timeout: float
+) -> tuple[bytes, bytes, str]:
+    """Write ``data`` to the program, read its output until it ends, within ``timeout``.
+
+    Returns:
+        ``(stdout, stderr tail, ending)``; ending is ``eof`` (the output was closed
+        and the program exited), ``exited`` (it exited, a child kept the output
+        open), ``timeout`` or ``too_long`` (the answer passed :data:`MAX_ANSWER_BYTES`).
+
+    """
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    deadline = time.monotonic() + timeout
+    selector = selectors.DefaultSelector()
+    out = bytearray()
+    err = _Tail()
+    stdin_fd = process.stdin.fileno()
+    os.set_blocking(stdin_fd, False)
+    pending = memoryview(data)
+    selector.register(stdin_fd, selectors.EVENT_WRITE, "in")
+    selector.register(process.stdout.fileno(), selectors.EVENT_READ, "out")
+    selector.register(process.stderr.fileno(), selectors.EVENT_READ, "err")
+    open_outputs = 2
+    exited_at: float | None = None
+    try:
+        while True:
+            now = time.monotonic()
+            if open_outputs == 0:
+                try:
+                    process.wait(timeout=max(0.0, deadline - now))
+                except subprocess.TimeoutExpired:
+                    return bytes(out), err.data(), "timeout"
+                return bytes(out), err.data(), "eof"
+            if exited_at is None and process.poll() is not None:
+                exited_at = now
+            if exited_at is not None and now - exited_at > GRACE:
+                return bytes(out), err.data(), "exited"
+            if now >= deadline:
+                return bytes(out), err.data(), "timeout"
+            for key, _ in selector.select(timeout=min(0.05, deadline - now)):
+                fd = key.fd
+                if key.data == "in":
+                    try:
+                        written = os.write(fd, pending)
+                    except (BrokenPipeError, OSError):
+                        written = len(pending)
+                    pending = pending[written:]
+                    if not pending:
+                        selector.unregister(fd)
+                        process.stdin.close()
+                    continue
+                chunk = os.read(fd, _CHUNK)
+                if not chunk:
+                    selector.unregister(fd)
+                    open_outputs -= 1
+                elif key.data == "out":
+                    out += chunk
+                    if len(out) > MAX_ANSWER_BYTES + 2:
+                        return bytes(out), err.data(), "too_long"
+                else:
+                    err.add(chunk)
+    finally:
+        selector.close()
+
+
+class _Tail:
+    """The last :data:`STDERR_KEPT` bytes of a stream."""
+
+    def __init__(self) -> None:
+        self._kept = bytearray()
+        self._lock = threading.Lock()
+
+    def add(self, chunk: bytes) -> None:
+        with self._lock:
+            self._kept += chunk
+            if len(self._kept) > STDERR_KEPT:
+                del self._kept[: len(self._kept) - STDERR_KEPT]
+
+    def data(self) -> bytes:
+        with self._lock:
+            return bytes(self._kept)
+
+    def drain(self, fd: int) -> None:
+        """Read ``fd`` to its end, keeping the tail (a thread of a batch run)."""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(fd, _CHUNK):
+                self.add(chunk)
+
+
+def _feed(stdin: object, cases: Sequence[str]) -> None:
     try:
         for case in cases:
-            stdin.write(case.encode("utf-8") + b"\n")
-        stdin.close()
+            stdin.write(case.encode("utf-8") + b"\n")  # type: ignore[attr-defined]
+        stdin.close()  # type: ignore[attr-defined]
     except (BrokenPipeError, OSError, ValueError):
         pass
 
 
-def _drain(stdout: IO[bytes], lines: queue.Queue[object]) -> None:
+def _put(lines: queue.Queue[object], item: object, stop: threading.Event) -> bool:
+    """Put ``item`` unless the run stopped; the queue is bounded, so memory is too."""
+    while not stop.is_set():
+        try:
+            lines.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _read_lines(fd: int, lines: queue.Queue[object], stop: threading.Event) -> None:
+    """Split the program's output into answers, each at most MAX_ANSWER_BYTES (a thread)."""
+    line = bytearray()
+    skipping = False
     try:
-        for line in stdout:
-            lines.put(line)
-    except (OSError, ValueError):
+        while chunk := os.read(fd, _CHUNK):
+            start = 0
+            while True:
+                end = chunk.find(b"\n", start)
+                piece = chunk[start:] if end < 0 else chunk[start:end]
+                if not skipping:
+                    line += piece
+                    if len(line) > MAX_ANSWER_BYTES:
+                        line.clear()
+                        skipping = True
+                        if not _put(lines, _too_long(), stop):
+                            return
+                if end < 0:
+                    break
+                if not skipping and not _put(lines, bytes(line), stop):
+                    return
+                line.clear()
+                skipping = False
+                start = end + 1
+    except OSError:
         pass
-    lines.put(_EOF)
+    if line and not skipping:
+        _put(lines, bytes(line), stop)
+    _put(lines, _EOF, stop)

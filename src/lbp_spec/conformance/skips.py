@@ -123,7 +123,7 @@ def parse_skips(text: str, source: str = "<skip list>") -> SkipList:
 def _parse_json(text: str, source: str) -> SkipList:
     try:
         obj = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise SkipListError(f"{source}: not valid JSON: {error}") from None
     if not isinstance(obj, dict):
         raise SkipListError(f"{source}: must be a JSON object of vector id to reason")
@@ -143,4 +143,9 @@ def load_skips(path: Path | str) -> SkipList:
         OSError: The file cannot be read.
 
     """
-    return parse_skips(Path(path).read_text(encoding="utf-8"), str(path))
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SkipListError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
+    return parse_skips(text, str(path))

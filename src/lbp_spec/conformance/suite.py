@@ -35,8 +35,12 @@ once, under the first, and lists both in ``covers``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -45,9 +49,18 @@ from typing import Any, Final
 import attrs
 
 from lbp_spec.case import Case
+from lbp_spec.conformance.answers import canonical
 from lbp_spec.conformance.fields import INFORMATIVE_FIELDS, NORMATIVE_FIELDS, normative_json
 from lbp_spec.conformance.targets import GROUPS, Target, targets
-from lbp_spec.contract import CONTRACT_VERSION, advice_to_json, case_from_json, case_to_json
+from lbp_spec.contract import (
+    CONTRACT_VERSION,
+    advice_to_json,
+    case_from_json,
+    case_to_json,
+    parse_json,
+)
+from lbp_spec.contract.codec import read_lines
+from lbp_spec.contract.shape import show
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.rules import GUIDELINE
@@ -60,6 +73,7 @@ __all__ = [
     "Suite",
     "SuiteError",
     "Vector",
+    "existing_files",
     "generate",
     "load_suite",
     "random_suite",
@@ -352,6 +366,11 @@ def random_suite(size: int, seed: int = DEFAULT_SEED) -> Suite:
 def write_suite(suite: Suite, directory: Path | str) -> list[Path]:
     """Write ``suite`` into ``directory`` (created if needed; its suite files replaced).
 
+    Each file is written to a new temporary file in ``directory`` and then
+    renamed over its name, so that a symbolic link in the way is replaced by
+    the file, never written through (its target is left untouched); see
+    :func:`existing_files` to say what will be replaced.
+
     Returns:
         The paths written.
 
@@ -364,29 +383,92 @@ def write_suite(suite: Suite, directory: Path | str) -> list[Path]:
     written = []
     for name, text in ((MANIFEST, manifest), (VECTORS, vectors), (CASES, cases)):
         path = root / name
-        path.write_bytes(text.encode("utf-8"))
+        _replace(path, text.encode("utf-8"))
         written.append(path)
     return written
 
 
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` as a new file at ``path`` (O_EXCL temporary, then renamed over it)."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def existing_files(directory: Path | str) -> list[str]:
+    """What writing a suite into ``directory`` replaces, in words (nothing: an empty list)."""
+    out = []
+    for name in (MANIFEST, VECTORS, CASES):
+        path = Path(directory) / name
+        if path.is_symlink():
+            out.append(
+                f"{name} (a symbolic link to {os.readlink(path)}: the link is replaced by the "
+                "file, its target is not touched)"
+            )
+        elif path.is_file():
+            out.append(f"{name} (an existing file)")
+    return out
+
+
+_VECTOR_KEYS: Final = frozenset({"id", "group", "covers", "rules", "case", "expected"})
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 def _vector(obj: object, line: int) -> Vector:
+    """One line of ``vectors.jsonl``, every field checked (a crafted suite is a suite error)."""
+    where = f"{VECTORS} line {line}"
     if not isinstance(obj, dict):
-        raise SuiteError(f"{VECTORS} line {line}: not a JSON object")
-    missing = {"id", "group", "covers", "rules", "case", "expected"} - obj.keys()
+        raise SuiteError(f"{where}: not a JSON object")
+    missing = _VECTOR_KEYS - obj.keys()
     if missing:
-        raise SuiteError(f"{VECTORS} line {line}: missing {', '.join(sorted(missing))}")
+        raise SuiteError(f"{where}: missing {', '.join(sorted(missing))}")
+    vector_id = obj["id"]
+    if not isinstance(vector_id, str) or not vector_id:
+        raise SuiteError(f"{where}: field id: must be a non-empty string, got {show(vector_id)}")
+    where = f"{where} ({show(vector_id)})"
+    if not isinstance(obj["group"], str) or not obj["group"]:
+        raise SuiteError(
+            f"{where}: field group: must be a non-empty string, got {show(obj['group'])}"
+        )
+    for name in ("covers", "rules"):
+        if not _strings(obj[name]):
+            raise SuiteError(
+                f"{where}: field {name}: must be an array of strings, got {show(obj[name])}"
+            )
     try:
         case_from_json(obj["case"])
     except InvalidCaseError as error:
-        raise SuiteError(f"{VECTORS} line {line} ({obj['id']}): invalid case: {error}") from None
+        raise SuiteError(f"{where}: field case: {_first(error)}") from None
+    try:
+        canonical(obj["expected"])
+    except ValueError as error:
+        detail = _first(error) if isinstance(error, InvalidCaseError) else str(error)
+        raise SuiteError(f"{where}: field expected: {detail}") from None
     return Vector(
-        str(obj["id"]),
-        str(obj["group"]),
+        vector_id,
+        obj["group"],
         tuple(obj["covers"]),
         tuple(obj["rules"]),
         obj["case"],
         obj["expected"],
     )
+
+
+def _first(error: InvalidCaseError) -> str:
+    """The first problems of ``error``, on one line."""
+    shown = "; ".join(str(p) for p in error.problems[:3])
+    more = len(error.problems) - 3
+    return shown + (f"; and {more} more" if more > 0 else "")
 
 
 def load_suite(directory: Path | str) -> Suite:
@@ -403,10 +485,12 @@ def load_suite(directory: Path | str) -> Suite:
         data = (root / VECTORS).read_bytes()
     except FileNotFoundError as error:
         raise SuiteError(f"not a conformance suite: {error.filename} is missing") from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise SuiteError(f"cannot read the suite in {root}: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise SuiteError(f"{root / MANIFEST}: not a suite manifest of format {FORMAT}")
+    if not isinstance(manifest.get("suite_version"), str):
+        raise SuiteError(f"{root / MANIFEST}: field suite_version: must be a string")
     digest = hashlib.sha256(data).hexdigest()
     if digest != manifest.get("sha256"):
         raise SuiteError(
@@ -414,13 +498,14 @@ def load_suite(directory: Path | str) -> Suite:
             f"{str(manifest.get('sha256'))[:12]}): the suite was altered or is incomplete"
         )
     vectors = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                obj = json.loads(line)
-            except ValueError as error:
-                raise SuiteError(f"{VECTORS} line {number}: {error}") from None
-            vectors.append(_vector(obj, number))
+    for number, line in read_lines(io.BytesIO(data)):
+        try:
+            if isinstance(line, InvalidCaseError):
+                raise line
+            obj = parse_json(line)
+        except InvalidCaseError as error:
+            raise SuiteError(f"{VECTORS} line {number}: {error.problems[0].message}") from None
+        vectors.append(_vector(obj, number))
     ids = [v.id for v in vectors]
     if len(set(ids)) != len(ids):
         raise SuiteError(f"{VECTORS}: vector ids are not unique")

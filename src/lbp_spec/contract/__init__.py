@@ -20,7 +20,9 @@ from lbp_spec.contract.codec import (
     InvalidAdviceError,
     advice_from_json,
     advice_to_json,
+    batch_line,
     case_from_json,
+    case_id,
     case_to_json,
     load_advice,
     load_case,
@@ -30,7 +32,13 @@ from lbp_spec.contract.codec import (
     partial_case_from_json,
 )
 from lbp_spec.contract.documents import CONTRACT_VERSION, SUPPORTED_VERSIONS
-from lbp_spec.contract.schema import SCHEMA_NAMES, advice_schema, case_schema, schema_text
+from lbp_spec.contract.schema import (
+    SCHEMA_NAMES,
+    advice_schema,
+    batch_schema,
+    case_schema,
+    schema_text,
+)
 
 __all__ = [
     "CONTRACT_VERSION",
@@ -40,7 +48,10 @@ __all__ = [
     "advice_from_json",
     "advice_schema",
     "advice_to_json",
+    "batch_line",
+    "batch_schema",
     "case_from_json",
+    "case_id",
     "case_schema",
     "case_to_json",
     "load_advice",

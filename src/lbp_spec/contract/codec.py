@@ -18,6 +18,13 @@ Decisions a sender should know (also stated in the JSON Schemas):
   never a number. ``NaN`` and ``Infinity`` are not JSON and are rejected.
 * :func:`load_case` also rejects duplicate keys in an object, which a parsed
   value can no longer show (and JSON Schema cannot express).
+* A number too large to represent (an integer of thousands of digits, ``1e999``)
+  is a problem at its field ("far out of range"), like any out-of-range value.
+* What one document can cost is bounded (see :data:`LIMITS`): a text longer than
+  :data:`MAX_DOCUMENT_BYTES` or nested deeper than :data:`MAX_DEPTH` is rejected
+  unread, with one problem at ``""``; of the problems of one document the first
+  :data:`MAX_PROBLEMS` are reported, then one more at ``""`` that says how many
+  were left out.
 * Output is canonical: every field present, sets in vocabulary order, absent
   optional values as ``null``, a distance always as a float.
 """
@@ -25,28 +32,65 @@ Decisions a sender should know (also stated in the JSON Schemas):
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.contract.documents import ADVICE, CASE, PARTIAL_CASE, SUPPORTED_VERSIONS
-from lbp_spec.contract.shape import BAD, Obj, show
+from lbp_spec.contract.shape import BAD, Obj, OutOfRange, show
 from lbp_spec.errors import InvalidAdviceError, InvalidCaseError, Problem
 from lbp_spec.partial_case import PartialCase
 
 __all__ = [
+    "LIMITS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_ID_LENGTH",
+    "MAX_PROBLEMS",
     "InvalidAdviceError",
     "advice_from_json",
     "advice_to_json",
+    "batch_line",
+    "capped",
     "case_from_json",
+    "case_id",
     "case_to_json",
+    "decode_line",
     "load_advice",
     "load_case",
     "load_cases",
     "load_partial_case",
     "partial_case_from_json",
+    "raw_lines",
+    "read_lines",
 ]
+
+
+MAX_DOCUMENT_BYTES: Final = 1_000_000
+"""The longest document read, in bytes of UTF-8 (a case is well under 2,000)."""
+MAX_DEPTH: Final = 64
+"""The deepest nesting of arrays and objects read (a case nests 3 deep)."""
+MAX_PROBLEMS: Final = 100
+"""The problems reported for one document; one more problem says how many were left out."""
+LIMITS: Final = {
+    "max_document_bytes": MAX_DOCUMENT_BYTES,
+    "max_depth": MAX_DEPTH,
+    "max_problems": MAX_PROBLEMS,
+}
+"""Every limit on one document, by name (documented in the JSON contract)."""
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS` of ``problems``, and one saying how many more there were."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [
+        *problems[:MAX_PROBLEMS],
+        Problem("", f"and {more} more problem(s), not listed (at most {MAX_PROBLEMS} are)"),
+    ]
 
 
 def _version_problem(obj: dict[Any, Any]) -> Problem | None:
@@ -60,14 +104,46 @@ def _version_problem(obj: dict[Any, Any]) -> Problem | None:
     return None
 
 
+MAX_ID_LENGTH: Final = 200
+"""The longest ``id`` a case may carry, in characters."""
+
+
+def _id_problem(obj: dict[Any, Any]) -> Problem | None:
+    raw = obj["id"]
+    if isinstance(raw, str) and 1 <= len(raw) <= MAX_ID_LENGTH:
+        return None
+    return Problem(
+        "id", f"must be a string of 1 to {MAX_ID_LENGTH} characters (or absent), got {show(raw)}"
+    )
+
+
+def case_id(obj: object) -> str | None:
+    """The ``id`` a case document carries, if it is a valid one (informative, echoed back).
+
+    A case may carry an optional top-level ``"id"``: a string of 1 to
+    ``MAX_ID_LENGTH`` (200) characters that the sender chooses to recognise its
+    answer (a batch echoes it). It is not part of the case: it never changes the advice.
+    """
+    if isinstance(obj, dict) and "id" in obj and _id_problem(obj) is None:
+        raw: str = obj["id"]
+        return raw
+    return None
+
+
 def _read(shape: Obj, obj: object) -> tuple[object, list[Problem]]:
+    first: list[Problem] = []
     if isinstance(obj, dict):
         unsupported = _version_problem(obj)
         if unsupported is not None:
             return BAD, [unsupported]
+        if shape is CASE and "id" in obj:
+            problem = _id_problem(obj)
+            if problem is not None:
+                first.append(problem)
+            obj = {k: v for k, v in obj.items() if k != "id"}
     problems: list[Problem] = []
     value = shape.read(obj, problems)
-    return value, problems
+    return value, capped(first + problems)
 
 
 def case_from_json(obj: object) -> Case:
@@ -200,32 +276,81 @@ def _no_constant(name: str) -> object:
     raise _StrictJsonError(f"{name} is not a JSON number")
 
 
-_DECODER: Final = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+_INT_DIGITS: Final = 4000
+"""Longer integers are not converted (Python refuses beyond 4,300 digits): out of range."""
+
+
+def _int(text: str) -> object:
+    return int(text) if len(text) <= _INT_DIGITS else OutOfRange(text)
+
+
+def _float(text: str) -> object:
+    value = float(text)
+    return value if math.isfinite(value) else OutOfRange(text)
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_no_constant,
+    parse_int=_int,
+    parse_float=_float,
+)
+
+
+def _not_json(message: str) -> InvalidCaseError:
+    return InvalidCaseError([Problem("", f"not valid JSON: {message}")])
+
+
+def _too_deep(value: object) -> bool:
+    """Whether ``value`` nests arrays and objects deeper than :data:`MAX_DEPTH`."""
+    level: list[object] = [value]
+    for _ in range(MAX_DEPTH):
+        deeper: list[object] = []
+        for item in level:
+            if isinstance(item, dict):
+                deeper.extend(item.values())
+            elif isinstance(item, list):
+                deeper.extend(item)
+        if not deeper:
+            return False
+        level = deeper
+    return any(isinstance(item, dict | list) for item in level)
 
 
 def parse_json(text: str) -> object:
-    """Parse strict JSON text: no duplicate keys, no ``NaN``/``Infinity``.
+    """Parse strict JSON text: no duplicate keys, no ``NaN``/``Infinity``, within the limits.
+
+    A number too large to represent is read as an ``OutOfRange`` marker, which
+    every field rejects by name ("far out of range").
 
     Raises:
         InvalidCaseError: The text is not JSON, with a problem at ``""`` naming
-            the line and column.
+            the line and column; or it is longer than ``MAX_DOCUMENT_BYTES``
+            (1,000,000 bytes of UTF-8) or nested deeper than ``MAX_DEPTH`` (64).
 
     """
-    try:
-        return _DECODER.decode(text)
-    except json.JSONDecodeError as error:
+    if len(text) > MAX_DOCUMENT_BYTES // 4 and _utf8_size(text) > MAX_DOCUMENT_BYTES:
         raise InvalidCaseError(
-            [
-                Problem(
-                    "",
-                    f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
-                )
-            ]
-        ) from None
+            [Problem("", f"the document is longer than {MAX_DOCUMENT_BYTES} bytes; not read")]
+        )
+    if text.startswith("\ufeff"):
+        raise _not_json("the text starts with a byte order mark (U+FEFF); write UTF-8 without it")
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        raise _not_json(f"{error.msg} at line {error.lineno}, column {error.colno}") from None
     except _StrictJsonError as error:
-        raise InvalidCaseError([Problem("", f"not valid JSON: {error}")]) from None
+        raise _not_json(str(error)) from None
     except RecursionError:
-        raise InvalidCaseError([Problem("", "not valid JSON: nested too deeply")]) from None
+        raise _not_json(f"nested deeper than {MAX_DEPTH} levels") from None
+    # a case has a handful of brackets: only a text with many is walked
+    if text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(value):
+        raise _not_json(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def load_case(text: str) -> Case:
@@ -256,6 +381,9 @@ def load_advice(text: str) -> Advice:
 def load_cases(lines: Iterable[str] | str) -> Iterator[tuple[int, Case | InvalidCaseError]]:
     """Read cases from JSON Lines, one document per line, keeping going past bad ones.
 
+    Lines end at a line feed only: a carriage return inside a record, or U+2028 in a
+    string, is part of its line (as in ``lbp_spec.contract.codec.read_lines``).
+
     Args:
         lines: The text, or its lines (e.g. an open file).
 
@@ -266,7 +394,7 @@ def load_cases(lines: Iterable[str] | str) -> Iterator[tuple[int, Case | Invalid
 
     """
     if isinstance(lines, str):
-        lines = lines.splitlines()
+        lines = lines.split("\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -274,3 +402,85 @@ def load_cases(lines: Iterable[str] | str) -> Iterator[tuple[int, Case | Invalid
             yield number, load_case(line)
         except InvalidCaseError as error:
             yield number, error
+
+
+def batch_line(
+    number: int, record_id: str | None, result: Advice | InvalidCaseError
+) -> dict[str, Any]:
+    """One line of batch output: the answer to input line ``number``, in place.
+
+    ``{"line": N, "id": ID, "advice": {...}}`` for a valid record, or
+    ``{"line": N, "id": ID, "error": {"problems": [{"path": ..., "message": ...}]}}``
+    for an invalid one; ``id`` is the record's own ``id`` (``null`` when it has
+    none or it cannot be read). Described by the ``batch`` JSON Schema.
+    """
+    if isinstance(result, InvalidCaseError):
+        problems = [{"path": p.path, "message": p.message} for p in result.problems]
+        return {"line": number, "id": record_id, "error": {"problems": problems}}
+    return {"line": number, "id": record_id, "advice": advice_to_json(result)}
+
+
+class _Reader:
+    """Reads lines of at most a bounded size from a binary stream (see :func:`read_lines`)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._readline = stream.readline
+
+    def next(self) -> bytes | int | None:
+        """The next line (with its line feed), its size if too long, ``None`` at the end."""
+        line: bytes = self._readline(MAX_DOCUMENT_BYTES + 2)
+        if not line:
+            return None
+        if len(line) <= MAX_DOCUMENT_BYTES + 1 or line.endswith(b"\n"):
+            return line
+        size = len(line)
+        while not line.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+            line = self._readline(1 << 16)
+            if not line:
+                break
+            size += len(line)
+        return size
+
+
+def decode_line(raw: bytes | int) -> str | InvalidCaseError:
+    """The text of one line read by :class:`_Reader`, or why it cannot be read."""
+    if isinstance(raw, int):
+        return InvalidCaseError(
+            [Problem("", f"longer than {MAX_DOCUMENT_BYTES} bytes (at least {raw}); not read")]
+        )
+    if raw.endswith(b"\n"):  # the line feed ends the line; it is not part of the document
+        raw = raw[:-1]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return InvalidCaseError(
+            [Problem("", f"not UTF-8 text: byte {error.start + 1} of the line ({error.reason})")]
+        )
+
+
+def raw_lines(stream: BinaryIO) -> Iterator[bytes | int]:
+    """Every line of ``stream``, split at line feeds only, bounded (see :func:`read_lines`)."""
+    reader = _Reader(stream)
+    while (line := reader.next()) is not None:
+        yield line
+
+
+def read_lines(stream: BinaryIO) -> Iterator[tuple[int, str | InvalidCaseError]]:
+    """The non-blank lines of JSON Lines bytes, numbered, each decoded on its own.
+
+    The one reader of JSON Lines, for a file and for standard input alike: lines
+    end at a line feed (byte 10) only (a carriage return or U+2028 inside a record does not
+    end it); each line is decoded as UTF-8 on its own, so a line that is not
+    UTF-8 is an error for that line only; a line longer than
+    :data:`MAX_DOCUMENT_BYTES` is skipped unread (memory stays bounded) and is an
+    error for that line.
+
+    Yields:
+        ``(number, text)`` per non-blank line (numbers from 1, blank lines
+        counted), or ``(number, error)`` for a line that cannot be read.
+
+    """
+    for number, raw in enumerate(raw_lines(stream), start=1):
+        if isinstance(raw, bytes) and not raw.strip():
+            continue
+        yield number, decode_line(raw)

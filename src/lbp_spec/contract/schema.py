@@ -1,4 +1,7 @@
-"""JSON Schemas (draft 2020-12) of the case and advice documents, generated from their shapes.
+"""JSON Schemas (draft 2020-12) of the contract's documents, generated from their shapes.
+
+``case`` and ``advice`` are the documents; ``batch`` is one line of the output of
+``lbp-spec evaluate`` on JSON Lines (the answer to one input line, in place).
 
 The schemas are derived from :mod:`lbp_spec.contract.documents`, the same shapes
 the codec reads with: enums from the vocabulary, ranges from
@@ -22,12 +25,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
+from lbp_spec.contract.codec import MAX_ID_LENGTH, MAX_PROBLEMS
 from lbp_spec.contract.documents import ADVICE, CASE, CONTRACT_VERSION, PARTIAL_CASE
 from lbp_spec.contract.shape import JsonSchema, Obj
 
 __all__ = [
     "SCHEMA_NAMES",
     "advice_schema",
+    "batch_schema",
     "case_schema",
     "render",
     "schema_for",
@@ -35,7 +40,7 @@ __all__ = [
     "write_schemas",
 ]
 
-SCHEMA_NAMES: Final = ("case", "advice", "partial_case")
+SCHEMA_NAMES: Final = ("case", "advice", "partial_case", "batch")
 """The documents that have a JSON Schema."""
 """The documents of the contract that have a schema."""
 
@@ -45,14 +50,98 @@ _TITLES: Final = {
     "case": "lbp_spec case (KNGF 2021 low back pain guideline)",
     "advice": "lbp_spec advice (KNGF 2021 low back pain guideline)",
     "partial_case": "lbp_spec partial case (KNGF 2021 low back pain guideline)",
+    "batch": "lbp_spec batch answer line (KNGF 2021 low back pain guideline)",
 }
 
-_SHAPES: Final = {"case": CASE, "advice": ADVICE, "partial_case": PARTIAL_CASE}
+_SHAPES: Final = {"case": CASE, "advice": ADVICE, "partial_case": PARTIAL_CASE, "batch": ADVICE}
+
+_ID: Final[JsonSchema] = {
+    "title": "Id",
+    "description": (
+        "The sender's own name for this case (informative: it never changes the advice); "
+        "a batch echoes it with the answer."
+    ),
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_ID_LENGTH,
+}
+
+
+def _described(title: str, description: str, schema: JsonSchema) -> JsonSchema:
+    return {"title": title, "description": description, **schema}
+
+
+def _batch_body(defs: dict[str, JsonSchema]) -> JsonSchema:
+    defs["advice"] = {}  # reserve the name: the advice's own parts go beside it
+    defs["advice"] = ADVICE.object_schema(defs)
+    defs["problem"] = {
+        "type": "object",
+        "title": "Problem",
+        "description": "One thing wrong with the input record, at one field path.",
+        "properties": {
+            "path": _described(
+                "Path",
+                'Dotted field path from the case root (e.g. "nprs", "red_flags[1]"); '
+                '"" for the record itself.',
+                {"type": "string"},
+            ),
+            "message": _described(
+                "Message", "What is wrong, in words.", {"type": "string", "minLength": 1}
+            ),
+        },
+        "required": ["path", "message"],
+        "additionalProperties": False,
+    }
+    defs["error"] = {
+        "type": "object",
+        "title": "Error",
+        "description": "Why the record got no advice.",
+        "properties": {
+            "problems": _described(
+                "Problems",
+                f"Every problem found (at most {MAX_PROBLEMS}, then one saying how many more).",
+                {"type": "array", "items": {"$ref": "#/$defs/problem"}, "minItems": 1},
+            )
+        },
+        "required": ["problems"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": (
+            "One line of the output of 'lbp-spec evaluate' on JSON Lines: the answer to one "
+            "non-blank input line, in input order, so that N records in give N lines out. "
+            "Exactly one of advice and error is present."
+        ),
+        "properties": {
+            "line": _described(
+                "Line",
+                "The number of the input line answered (from 1, blank lines counted).",
+                {"type": "integer", "minimum": 1},
+            ),
+            "id": _described(
+                "Id",
+                "The record's own id, when it has a valid one; null otherwise.",
+                {"type": ["string", "null"], "minLength": 1, "maxLength": MAX_ID_LENGTH},
+            ),
+            "advice": _described(
+                "Advice", "The advice for a valid record.", {"$ref": "#/$defs/advice"}
+            ),
+            "error": _described(
+                "Error", "The problems of an invalid record.", {"$ref": "#/$defs/error"}
+            ),
+        },
+        "required": ["line", "id"],
+        "oneOf": [{"required": ["advice"]}, {"required": ["error"]}],
+        "additionalProperties": False,
+    }
 
 
 def _generate(name: str, shape: Obj) -> JsonSchema:
     defs: dict[str, JsonSchema] = {}
-    body = shape.object_schema(defs)
+    body = _batch_body(defs) if name == "batch" else shape.object_schema(defs)
+    if name == "case":
+        body["properties"] = {"id": _ID, **body["properties"]}
     out: JsonSchema = {
         "$schema": _DRAFT,
         "$id": f"urn:lbp-spec:contract:{CONTRACT_VERSION}:{name}",
@@ -89,6 +178,11 @@ def case_schema() -> JsonSchema:
 def advice_schema() -> JsonSchema:
     """The JSON Schema of an advice document."""
     return schema_for("advice")
+
+
+def batch_schema() -> JsonSchema:
+    """The JSON Schema of one line of batch output (``lbp-spec evaluate`` on JSON Lines)."""
+    return schema_for("batch")
 
 
 def render(schema: JsonSchema) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import difflib
 import enum
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -54,6 +55,7 @@ __all__ = [
     "ListOf",
     "Number",
     "Obj",
+    "OutOfRange",
     "Pair",
     "SetOf",
     "Shape",
@@ -79,13 +81,53 @@ BAD: Final = _Bad()
 """Stands for a value that could not be read (its problems are already reported)."""
 
 
+class OutOfRange:
+    """A JSON number too large to represent: an integer of thousands of digits, ``1e999``.
+
+    The strict reader (:func:`lbp_spec.contract.parse_json`) gives this instead
+    of failing, so that the field holding it is named like any out-of-range value.
+
+    Attributes:
+        text: The number as written (its start, for a long one).
+        digits: How many characters it was written with.
+
+    """
+
+    __slots__ = ("digits", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text if len(text) <= 20 else text[:12] + "..."
+        self.digits = len(text)
+
+    def __repr__(self) -> str:
+        return f"{self.text} ({self.digits} characters)" if self.digits > 20 else self.text
+
+
+_BIG: Final = 2**63
+"""Beyond this magnitude a whole number is out of range for every field of the contract."""
+
+
+def _brief_int(value: int) -> str:
+    digits = int(value.bit_length() * math.log10(2)) + 1
+    return f"an integer of about {digits} digits"
+
+
 def show(raw: object) -> str:
-    """A short JSON rendering of ``raw`` for a problem message."""
+    """A short JSON rendering of ``raw`` for a problem message (never fails)."""
+    if type(raw) is int and not -_BIG <= raw <= _BIG:  # str() of a huge int can fail
+        return _brief_int(raw)
     try:
         text = json.dumps(raw, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        text = repr(raw)
+        try:
+            text = repr(raw)
+        except Exception:  # a foreign object whose repr fails
+            text = f"<{type(raw).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _far_out(raw: object) -> Problem:
+    return Problem("", f"is far out of range, got {show(raw)}")
 
 
 def _values(kind: type[enum.Enum]) -> str:
@@ -192,10 +234,16 @@ class Integer(Shape):
             value = int(raw)  # type: ignore[call-overload]
         elif raw is None and self.nullable:
             return None
+        elif kind is OutOfRange:
+            problems.append(_far_out(raw))
+            return BAD
         else:
             problems.append(
                 Problem("", f"{_or_null('must be an integer', self.nullable)}, got {show(raw)}")
             )
+            return BAD
+        if not -_BIG <= value <= _BIG:
+            problems.append(_far_out(value))
             return BAD
         if self.enforce and (
             (self.low is not None and value < self.low)
@@ -235,13 +283,18 @@ class Number(Shape):
     def read(self, raw: object, problems: list[Problem]) -> object:  # noqa: D102
         kind = type(raw)
         if kind is float:
-            return raw
+            if math.isfinite(raw):  # type: ignore[arg-type]
+                return raw
+            problems.append(Problem("", f"must be a finite number, got {show(raw)}"))
+            return BAD
         if kind is int:
-            try:
+            if -_BIG <= raw <= _BIG:  # type: ignore[operator]
                 return float(raw)  # type: ignore[arg-type]
-            except OverflowError:
-                problems.append(Problem("", f"is far out of range, got {show(raw)}"))
-                return BAD
+            problems.append(_far_out(raw))
+            return BAD
+        if kind is OutOfRange:
+            problems.append(_far_out(raw))
+            return BAD
         if raw is None and self.nullable:
             return None
         problems.append(
@@ -523,7 +576,7 @@ class EnumMap(Shape):
             member = self._members.get(key) if isinstance(key, str) else None
             if member is None:
                 problems.append(
-                    Problem(str(key), f"unknown {self.noun}; must be one of {_values(self.keys)}")
+                    Problem(_key(key), f"unknown {self.noun}; must be one of {_values(self.keys)}")
                 )
                 ok = False
                 continue
@@ -710,10 +763,13 @@ class Obj(Shape):
         values: dict[str, object] = {}
         readers = self._readers
         bad: set[str] = set()
+        unknown = 0
         for key, item in raw.items():
             reader = readers.get(key)
             if reader is None:
-                problems.append(Problem(str(key), self._unknown(key)))
+                unknown += 1  # past the reported problems, a suggestion is not worth its cost
+                message = self._unknown(key) if unknown <= _SUGGESTED else "unknown field"
+                problems.append(Problem(_key(key), message))
                 continue
             n = len(problems)
             value = reader[0](item, problems)
@@ -745,7 +801,7 @@ class Obj(Shape):
         return BAD
 
     def _unknown(self, key: object) -> str:
-        close = difflib.get_close_matches(str(key), self._by_name, n=1)
+        close = difflib.get_close_matches(_key(key), self._by_name, n=1)
         if close:
             return f"unknown field; did you mean {close[0]}?"
         return f"unknown field; known fields: {self._known}"
@@ -788,6 +844,16 @@ class Obj(Shape):
         out["additionalProperties"] = False
         out.update(self.schema_rules)
         return out
+
+
+_SUGGESTED: Final = 100
+"""Unknown fields of one object that get a "did you mean" (problems past the cap are not shown)."""
+
+
+def _key(key: object) -> str:
+    """A key as a field path: short, even for a huge or foreign key."""
+    text = key if isinstance(key, str) else show(key)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _root(path: str) -> str:
