@@ -19,9 +19,11 @@ import attrs
 
 from lbp_spec.case import Case
 from lbp_spec.contract import CONTRACT_VERSION, case_schema, case_to_json
+from lbp_spec.fhir.absent import Absent, answer_absent_problem, item_absent_reason
 from lbp_spec.fhir.codes import codes_for
 from lbp_spec.fhir.fields import Kind, Question, case_questions
 from lbp_spec.fhir.models import FhirProblem, validate
+from lbp_spec.partial_case import UNKNOWN_PATHS
 
 __all__ = [
     "QUESTIONNAIRE_URL",
@@ -150,6 +152,8 @@ class ResponseReading:
         locations: For each case path answered, the FHIR path of its answer.
         problems: Problems found while reading (FHIR paths).
         unread: Case paths whose answers could not be read (already reported).
+        absent: The fields the response says are not known (see
+            :mod:`lbp_spec.fhir.absent`), in the order of the response.
 
     """
 
@@ -157,6 +161,7 @@ class ResponseReading:
     locations: dict[str, str]
     problems: tuple[FhirProblem, ...]
     unread: frozenset[str] = frozenset()
+    absent: tuple[Absent, ...] = ()
 
 
 def _index(questions: Iterable[Question]) -> dict[str, Question]:
@@ -226,6 +231,7 @@ def _read_items(
     out: dict[str, Any],
     locations: dict[str, str],
     problems: list[FhirProblem],
+    absent: list[Absent],
 ) -> None:
     for i, item in enumerate(items):
         here = f"{at}.item[{i}]"
@@ -242,9 +248,21 @@ def _read_items(
             )
             continue
         locations[question.path] = here
+        reason, found = item_absent_reason(item, here)
+        if found:
+            problems.extend(found)
+            continue
+        if reason is not None:
+            if question.path in UNKNOWN_PATHS:
+                absent.append(Absent(question.path, reason, here))
+            else:
+                problems.append(
+                    FhirProblem(f"{here}.extension", f"{link!r} cannot be marked not known")
+                )
+            continue
         if question.kind in (Kind.GROUP, Kind.MAP):
             group: dict[str, Any] = {}
-            _read_items(item.get("item", []), here, index, group, locations, problems)
+            _read_items(item.get("item", []), here, index, group, locations, problems, absent)
             out[question.name] = group
             continue
         answers = item.get("answer", [])
@@ -257,6 +275,10 @@ def _read_items(
         before = len(problems)
         for j, answer in enumerate(answers):
             where = f"{here}.answer[{j}]"
+            misplaced = answer_absent_problem(answer, where, here)
+            if misplaced is not None:
+                problems.append(misplaced)
+                continue
             if len(answers) == 1:
                 locations[question.path] = f"{where}.{_value_key(answer)}"
             values.append(_answer_value(question, answer, where, problems))
@@ -294,16 +316,19 @@ def read_response(
     document: dict[str, Any] = {}
     locations: dict[str, str] = {}
     index = _index(case_questions(schema))
-    _read_items(data.get("item", []), root, index, document, locations, found)
+    absent: list[Absent] = []
+    _read_items(data.get("item", []), root, index, document, locations, found, absent)
     unread = frozenset(
         path
         for path, where in locations.items()
         if any(
-            p.path.startswith(where.split(".answer[")[0] + ".answer") or p.path == where
+            p.path.startswith(where.split(".answer[")[0] + ".answer")
+            or p.path == where
+            or p.path.startswith(where + ".extension")
             for p in found
         )
     )
-    return ResponseReading(document, locations, tuple(found), unread)
+    return ResponseReading(document, locations, tuple(found), unread, tuple(absent))
 
 
 # -- writing a QuestionnaireResponse ------------------------------------------------------
