@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -193,3 +195,16 @@ def test_explorer_answers_a_document_with_unknown_inputs(base: str) -> None:
     hooks = call(base, not_known(LRS, "neurological_exam.mrc_lowest", "unknown")).json()
     assert normative(hooks["cards"]) == normative(answer["cards"])
     assert ["neurological_exam.mrc_lowest"] == answer["partial"]["unknown"]
+
+
+def test_the_how_to_example_with_the_mrc_not_known(base: str) -> None:
+    """The how-to's request (MRC not performed, NPRS 8): a referral is certain, its urgency open."""
+    root = Path(__file__).resolve().parent.parent
+    request = json.loads(
+        (root / "examples/cds-hooks/patient-view-lrs-mrc-not-known.json").read_text()
+    )
+    reply = httpx.post(f"{base}/cds-services/lbp-spec", json=request, timeout=60)
+    assert 200 == reply.status_code
+    first = reply.json()["cards"][0]
+    assert (NOT_KNOWN, "warning") == (first["uuid"], first["indicator"])
+    assert "referral to the GP: immediate or routine (never none)" in first["detail"]

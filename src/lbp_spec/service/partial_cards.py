@@ -195,6 +195,8 @@ def _open_lines(answer: PartialAdvice) -> list[str]:
             members.setdefault(slot, []).append(str(member.value).replace("_", " ") + more)
             continue
         values = " or ".join(_value_words(v) for v, _ in a.values)
+        if a.exhaustive and all(v is not None for v, _ in a.values):
+            values += " (never none)"
         lines.append(f"- {field_words(a.field)}: {values}{more}")
     for slot, names in members.items():
         lines.append(f"- {SLOTS[slot].words}, whether it holds: {', '.join(names)}")
