@@ -208,3 +208,24 @@ def test_the_how_to_example_with_the_mrc_not_known(base: str) -> None:
     first = reply.json()["cards"][0]
     assert (NOT_KNOWN, "warning") == (first["uuid"], first["indicator"])
     assert "referral to the GP: immediate or routine (never none)" in first["detail"]
+
+
+def test_questions_follow_the_ask_list(base: str) -> None:
+    """Two inputs not known: the card asks them in the partial answer's ask order."""
+    response = not_known(LRS, "mechanical_problem")
+    item, _ = locate(response, "neurological_exam.mrc_lowest")
+    item.pop("answer")
+    item["extension"] = [absent_extension("unknown")]
+    reply = call(base, response)
+    assert 200 == reply.status_code
+    first = reply.json()["cards"][0]
+    answer = advise_partial(
+        PartialCase.of(LRS, ["neurological_exam.mrc_lowest", "mechanical_problem"])
+    )
+    asks = first["detail"].split("**What to ask**")[1]
+    positions = [asks.index(f"{i}. ") for i in range(1, len(answer.ask) + 1)]
+    assert sorted(positions) == positions
+    titles = [asks.split(f"{i}. ", 1)[1].split("?")[0] for i in range(1, len(answer.ask) + 1)]
+    assert ["Lowest MRC grade", "Mechanical problem"] == titles
+    assert ["neurological_exam.mrc_lowest", "mechanical_problem"] == [a.input for a in answer.ask]
+    assert "2 inputs not known. Ask first: Lowest MRC grade" in first["summary"]

@@ -18,9 +18,12 @@ measured, the patient does not know) in one of two standard ways:
 
 Every code of the code system reads as "not known": the spec then reasons over
 every valid completion of the field, which never claims more than the record
-says. A reason that cannot be read (another extension value, a code that is not
-in the code system, an absent-reason next to an answer) is a problem at its
-FHIR path, never a silent "not known".
+says. (For ``not-applicable`` too: a field that cannot apply, such as a
+follow-up finding at an initial consultation, is absent in every valid
+completion, so what depends on it is settled anyway.) A reason that cannot be
+read (another extension value, a code that is not in the code system, an
+absent-reason next to an answer) is a problem at its FHIR path, never a silent
+"not known".
 
 An item that is simply left out, or present without an answer and without the
 extension, keeps its meaning in the contract (the field's default, or "is

@@ -34,10 +34,11 @@ from lbp_spec.partial import (
     Status,
     evaluate_partial,
     field_slot,
+    field_value,
     question,
 )
 from lbp_spec.partial.report import field_words, reading_rules, value_json
-from lbp_spec.partial_case import PartialCase
+from lbp_spec.partial_case import PartialCase, unknown_target
 from lbp_spec.rule import SLOTS, SlotKind
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
@@ -62,13 +63,13 @@ def _settled(answer: PartialAdvice) -> dict[str, FieldAnswer]:
     return {a.field: a for a in answer.fields if a.status is Status.SETTLED}
 
 
-def _base(answer: PartialAdvice) -> dict[str, Any] | None:
+def _base(answer: PartialAdvice) -> Any:
     """The advice of one completion (every settled field has its settled value there)."""
     for a in answer.fields:
         if a.witness is not None:
-            return advice_to_json(a.witness.advice)
+            return a.witness.advice
         for _, witness in a.values:
-            return advice_to_json(witness.advice)
+            return witness.advice
     return None
 
 
@@ -130,15 +131,14 @@ def settled_document(answer: PartialAdvice, rules: RuleSet = GUIDELINE) -> dict[
         RuntimeError: The completion disagrees with a settled value (a bug).
 
     """
-    base = _base(answer)
-    if base is None:
+    advice = _base(answer)
+    if advice is None:
         return None
     settled = _settled(answer)
     for name, a in settled.items():
-        if a.witness is not None and value_json(a.value) != value_json(
-            _field_of(a.witness.advice, name)
-        ):
+        if value_json(a.value) != value_json(field_value(advice, name)):
             raise RuntimeError(f"a completion disagrees with the settled {name}")
+    base = advice_to_json(advice)
     out: dict[str, Any] = {}
     for key, value in base.items():
         out[key] = value if key in _KEEP else _mask(value, key, settled)
@@ -147,12 +147,6 @@ def settled_document(answer: PartialAdvice, rules: RuleSet = GUIDELINE) -> dict[
         r for r in base.get("resolutions", []) if any(f in settled for f in _under(r["slot"]))
     ]
     return out
-
-
-def _field_of(advice: Any, name: str) -> object:
-    from lbp_spec.partial import field_value
-
-    return field_value(advice, name)
 
 
 def _value_words(value: object) -> str:
@@ -213,7 +207,10 @@ def _quote_lines(rule_ids: Sequence[str], rules: RuleSet) -> list[str]:
 
 
 def _title(path: str) -> str:
-    return question(path).split("?")[0].split(":")[0]
+    """The input's name in words: its field's title, and the member or factor it names."""
+    var, member = unknown_target(path)
+    title = question(var.path).split("?")[0]
+    return title if member is None else f"{title}: {str(member.value).replace('_', ' ')}"
 
 
 def _changes_referral_undecided(answer: PartialAdvice) -> bool:
@@ -223,17 +220,22 @@ def _changes_referral_undecided(answer: PartialAdvice) -> bool:
 
 
 def _summary(answer: PartialAdvice) -> str:
+    unknown = answer.partial.unknown
+    head = (
+        f"Not known: {_title(unknown[0])}"
+        if len(unknown) == 1
+        else (f"{len(unknown)} inputs not known")
+    )
     asks = answer.ask
-    names = ", ".join(_title(a.input) for a in asks) or ", ".join(answer.partial.unknown)
     if asks and all(not a.changes and a.complete for a in asks):
-        text = f"Not known: {names}. Knowing it changes nothing in the advice"
+        them = "it" if len(unknown) == 1 else "them"
+        text = f"{head}. Knowing {them} changes nothing in the advice"
     elif asks:
-        first = asks[0]
-        text = f"Not known: {names}. Ask first: {_title(first.input)}"
-        if first.changes_referral:
+        text = f"{head}. Ask first: {_title(asks[0].input)}"
+        if asks[0].changes_referral:
             text += " (it can change the referral)"
     else:
-        text = f"Not known: {names}"
+        text = head
     return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
 
 
