@@ -84,7 +84,10 @@ def discovery() -> dict[str, Any]:
                 "usageRequirements": (
                     "The intake is a QuestionnaireResponse to "
                     f"{QUESTIONNAIRE_URL} (lbp-spec fhir questionnaire); the service does not "
-                    "query the FHIR server, so the intake prefetch is required."
+                    "query the FHIR server, so the intake prefetch is required. A field "
+                    "that is not known is an item with no answer and the data-absent-reason "
+                    "extension (or an Observation with dataAbsentReason): the cards then say "
+                    "what is already certain and what to ask."
                 ),
             }
         ]
