@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from lbp_spec import Case, NeurologicalExam, PartialCase
+from lbp_spec import Case, NeurologicalExam, PartialCase, Sbst
 from lbp_spec.contract import partial_case_from_json
 from lbp_spec.fhir import case_observations, case_to_response, read_bundle
 from lbp_spec.fhir.absent import (
@@ -19,6 +19,8 @@ from lbp_spec.fhir.absent import (
     DATA_ABSENT_REASON_URL,
     absent_extension,
 )
+from lbp_spec.fhir.fields import case_questions, walk
+from lbp_spec.fhir.questionnaire import partial_to_response
 from lbp_spec.vocabulary import FactorLevel, PrognosticFactor, RedFlag
 
 pytest.importorskip("fhir.resources")
@@ -204,3 +206,26 @@ def test_cli_prints_the_partial_case(tmp_path: Path) -> None:
     assert ["neurological_exam.mrc_lowest"] == printed["unknown"]
     assert "mrc_lowest" not in printed["neurological_exam"]
     assert PartialCase.of(LRS, ["neurological_exam.mrc_lowest"]) == partial_case_from_json(printed)
+
+
+def test_every_item_can_be_marked_not_known_and_read_back() -> None:
+    """For every intake item, a partial case with it unknown writes and reads back unchanged."""
+    case = Case(
+        lrs=True,
+        nprs=5,
+        neurological_exam=NeurologicalExam(mrc_lowest=4),
+        sbst=Sbst(total=5, psychosocial=3),
+    )
+    links = [q.path for q in walk(case_questions())]
+    assert links
+    for link in links:
+        partial = PartialCase.of(case, [link])
+        reading = read_bundle(bundle(partial_to_response(partial, reason="asked-unknown")))
+        assert (partial, ()) == (reading.partial, reading.problems), link
+        assert [("asked-unknown", link)] == [(a.reason, a.path) for a in reading.absent]
+
+
+def test_a_set_member_has_no_item_to_mark() -> None:
+    """One member of a set is not an item of its own: writing it is refused, not approximated."""
+    with pytest.raises(ValueError, match=r"red_flags\.fracture"):
+        partial_to_response(PartialCase.of(LRS, ["red_flags.fracture"]))

@@ -18,18 +18,30 @@ from typing import Any, Final
 import attrs
 
 from lbp_spec.case import Case
-from lbp_spec.contract import CONTRACT_VERSION, case_schema, case_to_json
-from lbp_spec.fhir.absent import Absent, answer_absent_problem, item_absent_reason
+from lbp_spec.contract import (
+    CONTRACT_VERSION,
+    case_schema,
+    case_to_json,
+    partial_case_to_json,
+)
+from lbp_spec.fhir.absent import (
+    Absent,
+    absent_extension,
+    answer_absent_problem,
+    item_absent_reason,
+)
 from lbp_spec.fhir.codes import codes_for
 from lbp_spec.fhir.fields import Kind, Question, case_questions
+from lbp_spec.fhir.fields import walk as walk_questions
 from lbp_spec.fhir.models import FhirProblem, validate
-from lbp_spec.partial_case import UNKNOWN_PATHS
+from lbp_spec.partial_case import UNKNOWN_PATHS, PartialCase
 
 __all__ = [
     "QUESTIONNAIRE_URL",
     "ResponseReading",
     "answer_system",
     "case_to_response",
+    "partial_to_response",
     "questionnaire",
     "read_response",
 ]
@@ -350,16 +362,29 @@ def _answers(question: Question, value: object) -> list[dict[str, Any]]:
     return [{key: value}]
 
 
-def _response_items(questions: Iterable[Question], values: Mapping[str, Any]) -> list[Any]:
+def _response_items(
+    questions: Iterable[Question],
+    values: Mapping[str, Any],
+    unknown: Mapping[str, str] | None = None,
+) -> list[Any]:
     items = []
     for question in questions:
+        if unknown and question.path in unknown:
+            items.append(
+                {
+                    "linkId": question.path,
+                    "text": question.title,
+                    "extension": [absent_extension(unknown[question.path])],
+                }
+            )
+            continue
         value = values.get(question.name)
         if value is None or value == []:
             continue
         item: dict[str, Any] = {"linkId": question.path, "text": question.title}
         if question.kind in (Kind.GROUP, Kind.MAP):
             assert isinstance(value, dict)
-            children = _response_items(question.children, value)
+            children = _response_items(question.children, value, unknown)
             if children:
                 item["item"] = children
         else:
@@ -384,4 +409,40 @@ def case_to_response(case: Case, subject: str | None = None) -> dict[str, Any]:
     if subject is not None:
         response["subject"] = {"reference": subject}
     response["item"] = _response_items(case_questions(), case_to_json(case))
+    return response
+
+
+def partial_to_response(
+    partial: PartialCase, subject: str | None = None, reason: str = "unknown"
+) -> dict[str, Any]:
+    """A completed QuestionnaireResponse that reads back as ``partial``.
+
+    Each unknown input is its item with no answer and the data-absent-reason
+    extension (see :mod:`lbp_spec.fhir.absent`); everything known is answered
+    as in :func:`case_to_response`.
+
+    Args:
+        partial: The partial case.
+        subject: A reference to the patient, if known.
+        reason: The DataAbsentReason code to write.
+
+    Raises:
+        ValueError: An unknown input has no item of its own (one member of a set
+            such as ``red_flags.fracture``: a set is one item).
+
+    """
+    links = {q.path for q in walk_questions(case_questions())}
+    missing = [path for path in partial.unknown if path not in links]
+    if missing:
+        raise ValueError(f"no item of its own in the intake: {', '.join(missing)}")
+    document = partial_case_to_json(partial)
+    response: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": QUESTIONNAIRE_URL,
+        "status": "completed",
+    }
+    if subject is not None:
+        response["subject"] = {"reference": subject}
+    unknown = dict.fromkeys(partial.unknown, reason)
+    response["item"] = _response_items(case_questions(), document, unknown)
     return response
