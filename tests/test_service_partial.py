@@ -118,6 +118,9 @@ def test_mrc_not_measured_asks_for_it_first_and_leaves_the_referral_open(base: s
     assert card_uuid("referral") not in kinds
     assert card_uuid("profile") not in kinds
     assert card_uuid("safety_net_advice") in kinds  # certain for every MRC grade
+    for card in cards[1:]:  # settled cards: no quote of the open referral; said proven
+        assert "EMERGENCY.REFER" not in card["detail"]
+        assert card["detail"].endswith("(proven).\n")
     for card in cards:
         assert len(card["summary"]) < 140
 

@@ -44,7 +44,7 @@ from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.service.cards import SUMMARY_LIMIT, advice_cards, card_uuid, source
 
-__all__ = ["UNKNOWN_CARD", "advise_partial", "partial_cards"]
+__all__ = ["UNKNOWN_CARD", "advise_partial", "partial_cards", "settled_document", "unknown_card"]
 
 UNKNOWN_CARD: Final = "inputs_not_known"
 """The kind of the card about the inputs not known (its ``uuid`` is ``card_uuid`` of it)."""
