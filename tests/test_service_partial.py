@@ -232,3 +232,25 @@ def test_questions_follow_the_ask_list(base: str) -> None:
     assert ["Lowest MRC grade", "Mechanical problem"] == titles
     assert ["neurological_exam.mrc_lowest", "mechanical_problem"] == [a.input for a in answer.ask]
     assert "2 inputs not known. Ask first: Lowest MRC grade" in first["summary"]
+
+
+def test_a_set_keeps_its_settled_members_and_only_their_quotes() -> None:
+    """An open member of a set leaves the set's card, and so does the rule that writes it."""
+    answer = advise_partial(PartialCase.of(LRS, ["mechanical_problem"]))
+    opened = "education.lrs_imaging_decided_by_gp"
+    assert answer.field(opened).value is True
+    witness = answer.field(opened).witness
+    assert witness is not None
+    fields = tuple(
+        attrs.evolve(a, status=Status.OPEN, value=None, witness=None, values=((True, witness),))
+        if a.field == opened
+        else a
+        for a in answer.fields
+    )
+    cards = {c["uuid"]: c for c in partial_cards(attrs.evolve(answer, fields=fields))}
+    education = cards[card_uuid("education")]
+    assert "lrs imaging decided by gp" not in education["summary"]
+    assert "EDUCATION.LRS.IMAGING" not in education["detail"]
+    assert "EDUCATION.LRS.RECOVERY" in education["detail"]
+    whole = {c["uuid"]: c for c in partial_cards(answer)}[card_uuid("education")]
+    assert "EDUCATION.LRS.IMAGING" in whole["detail"]
