@@ -9,7 +9,9 @@ otherwise:
 2. ticking "LRS" and typing NPRS 8 makes the referral card appear, with the
    guideline sentence behind it;
 3. typing NPRS 11 names the field: the error next to ``nprs`` says the allowed range,
-   and the cards are gone.
+   and the cards are gone;
+4. with the neurological examination done but its MRC grade ticked "not known", the
+   card about the inputs not known appears, as a warning that asks for the MRC grade.
 
 Run: ``python tests/check_page.py`` (Debian's ``chromium``).
 """
@@ -154,6 +156,8 @@ def browser(executable: str) -> Iterator[Browser]:
 def check(url: str, executable: str) -> list[str]:
     """Run the three checks against the page at ``url``; return the problems."""
     from lbp_spec.contract import case_schema
+    from lbp_spec.service.cards import card_uuid
+    from lbp_spec.service.partial_cards import UNKNOWN_CARD
 
     problems: list[str] = []
 
@@ -202,6 +206,26 @@ def check(url: str, executable: str) -> list[str]:
             "document.querySelector('[data-path=\"nprs\"]').getAttribute('aria-invalid')"
         )
         expect(lambda: invalid == "true", "the NPRS field is not marked invalid")
+        page.type_into('[data-path="nprs"]', "5")
+        page.js(
+            "(() => { const b = document.querySelector("
+            "'[data-present-for=\"neurological_exam\"]'); if (!b.checked) b.click(); })()"
+        )
+        page.js(
+            "document.querySelector('[data-unknown-for=\"neurological_exam.mrc_lowest\"]').click()"
+        )
+        selector = json.dumps(f'.card[data-card="{card_uuid(UNKNOWN_CARD)}"]')
+        unknown = page.wait(
+            f"(() => {{ const c = document.querySelector({selector}); "
+            "return c ? c.getAttribute('data-indicator') + '|' + c.textContent : ''; })()"
+        )
+        expect(lambda: bool(unknown), "no card about the inputs not known for MRC 'not known'")
+        expect(
+            lambda: (
+                (unknown or "").startswith("warning|") and "Lowest MRC grade" in (unknown or "")
+            ),
+            f"the card about the inputs not known does not ask for the MRC grade: {unknown!r}",
+        )
     return problems
 
 

@@ -16,6 +16,7 @@ from lbp_spec.contract import (
     case_from_json,
     load_partial_case,
     partial_case_from_json,
+    partial_case_to_json,
 )
 from lbp_spec.contract.schema import schema_for
 from lbp_spec.logic import VARIABLES
@@ -209,3 +210,18 @@ def test_partial_case_does_not_import_z3() -> None:
     code = "import sys, lbp_spec, lbp_spec.partial_case; print('z3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "False" == out.stdout.strip()
+
+
+def test_partial_case_json_round_trip() -> None:
+    """partial_case_to_json writes what partial_case_from_json reads back, for every path."""
+    exam = NeurologicalExam()
+    case = Case(lrs=True, nprs=5, red_flags={RedFlag.FRACTURE}, neurological_exam=exam)
+    for unknown in (
+        ["neurological_exam.mrc_lowest", "mechanical_problem", "red_flags.tumour"],
+        ["neurological_exam", "prognostic_factors.leg_pain"],
+        *([path] for path in UNKNOWN_PATHS if not path.startswith("sbst.")),
+    ):
+        partial = PartialCase.of(case, unknown)
+        document = partial_case_to_json(partial)
+        assert unknown == document["unknown"]
+        assert partial == partial_case_from_json(document)

@@ -1149,6 +1149,11 @@ def cli_help_page() -> str:
 
 def fhir_mapping_page() -> str:
     """The intake Questionnaire item by item, and the standard codes with their sources."""
+    from lbp_spec.fhir.absent import (
+        ABSENT_REASONS,
+        DATA_ABSENT_REASON_SYSTEM,
+        DATA_ABSENT_REASON_URL,
+    )
     from lbp_spec.fhir.codes import OBSERVATION_CODES
     from lbp_spec.fhir.fields import Kind, case_questions, walk
     from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL, answer_system
@@ -1193,6 +1198,29 @@ def fhir_mapping_page() -> str:
         "The service and `lbp-spec fhir case` read the SNOMED CT pain score only with the "
         "method `NRS`: the same code also carries VAS scores, which are not an NPRS. "
         "Observations are written with the LOINC codes.",
+        "",
+        "## Inputs not known",
+        "",
+        "A record system says that a field is not known (rather than leaving it out, which "
+        "keeps the meaning it has in the contract) with the standard FHIR R4 elements:",
+        "",
+        f"- an item of the QuestionnaireResponse (any `linkId` below) with no answer and the "
+        f"extension `{DATA_ABSENT_REASON_URL}` "
+        "([R4](https://hl7.org/fhir/R4/extension-data-absent-reason.html): context Element, "
+        "`valueCode` bound to DataAbsentReason);",
+        "- a coded Observation with no `value[x]` and `dataAbsentReason` "
+        "([R4](https://hl7.org/fhir/R4/observation-definitions.html#Observation.dataAbsentReason),"
+        " invariant obs-6) with a coding from the same code system.",
+        "",
+        "The field is then an unknown input of the partial case, by the item's `linkId`. "
+        "Every code of the code system "
+        f"`{DATA_ABSENT_REASON_SYSTEM}` "
+        "([R4](https://hl7.org/fhir/R4/codesystem-data-absent-reason.html)) reads as not "
+        "known:",
+        "",
+        "| code | display |",
+        "| --- | --- |",
+        *(f"| `{code}` | {escape(display)} |" for code, display in ABSENT_REASONS.items()),
         "",
         "## The items",
         "",

@@ -30,6 +30,7 @@ from lbp_spec.contract.codec import (
     load_partial_case,
     parse_json,
     partial_case_from_json,
+    partial_case_to_json,
 )
 from lbp_spec.contract.documents import CONTRACT_VERSION, SUPPORTED_VERSIONS
 from lbp_spec.contract.schema import (
@@ -60,5 +61,6 @@ __all__ = [
     "load_partial_case",
     "parse_json",
     "partial_case_from_json",
+    "partial_case_to_json",
     "schema_text",
 ]

@@ -63,6 +63,7 @@ __all__ = [
     "load_cases",
     "load_partial_case",
     "partial_case_from_json",
+    "partial_case_to_json",
     "raw_lines",
     "read_lines",
 ]
@@ -215,6 +216,37 @@ def load_partial_case(text: str) -> PartialCase:
 
     """
     return partial_case_from_json(parse_json(text))
+
+
+def partial_case_to_json(partial: PartialCase) -> dict[str, Any]:
+    """The JSON value of a partial case: its known fields and its ``unknown`` list.
+
+    Every known field is present, in the canonical form of :func:`case_to_json`;
+    a field named unknown is left out, and so is a finding, set member or factor
+    named unknown. :func:`partial_case_from_json` reads it back to ``partial``.
+    """
+    out: dict[str, Any] = {}
+    for field in CASE.fields:
+        name = field.name
+        if name not in partial.known:
+            if name == "contract_version":
+                out[name] = field.shape.dump(None)
+            continue
+        value = partial.known[name]
+        shape = field.shape
+        if isinstance(shape, Obj):
+            if not value:
+                out[name] = None
+                continue
+            out[name] = {
+                child.name: child.shape.dump(partial.known[f"{name}.{child.name}"])
+                for child in shape.fields
+                if f"{name}.{child.name}" in partial.known
+            }
+        else:
+            out[name] = shape.dump(value)
+    out["unknown"] = list(partial.unknown)
+    return out
 
 
 def case_to_json(case: Case) -> dict[str, Any]:

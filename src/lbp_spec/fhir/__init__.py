@@ -6,7 +6,8 @@ This package imports the core and is never imported by it.
 
 * :func:`questionnaire` is the intake Questionnaire, generated from the case vocabulary.
 * :func:`case_to_response` and :func:`read_response` map a case to a
-  QuestionnaireResponse and back.
+  QuestionnaireResponse and back; :func:`partial_to_response` writes a partial
+  case, its unknown inputs marked not known (:mod:`lbp_spec.fhir.absent`).
 * :func:`case_observations` writes the coded fields as standalone Observations
   (codes and their sources in :mod:`lbp_spec.fhir.codes`).
 * :func:`read_bundle` and :func:`read_resources` read a Bundle (or the
@@ -23,6 +24,7 @@ from lbp_spec.fhir.questionnaire import (
     QUESTIONNAIRE_URL,
     answer_system,
     case_to_response,
+    partial_to_response,
     questionnaire,
     read_response,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "answer_system",
     "case_observations",
     "case_to_response",
+    "partial_to_response",
     "questionnaire",
     "read_bundle",
     "read_resources",

@@ -3,7 +3,10 @@
 The intake ``QuestionnaireResponse`` gives the case; Observations with a
 standard code (:mod:`lbp_spec.fhir.codes`) give or confirm the coded fields. A
 value given twice must agree (two different NPRS values are a problem naming
-both, never a silent choice). Other resource types are ignored; an
+both, never a silent choice). A field the record system marks not known
+(:mod:`lbp_spec.fhir.absent`) makes the reading a partial case, whose unknown
+inputs are those fields; a value given elsewhere for such a field is a
+problem naming both. Other resource types are ignored; an
 ``OperationOutcome`` (a client's report that it could not fetch data) is a
 problem. The document is then validated by the contract, and each of its
 problems is reported at the FHIR path of the answer or Observation that gave
@@ -20,11 +23,13 @@ from typing import Any
 import attrs
 
 from lbp_spec.case import Case
-from lbp_spec.contract import CONTRACT_VERSION, case_from_json
-from lbp_spec.errors import InvalidCaseError
+from lbp_spec.contract import CONTRACT_VERSION, case_from_json, partial_case_from_json
+from lbp_spec.errors import InvalidCaseError, Problem
+from lbp_spec.fhir.absent import Absent
 from lbp_spec.fhir.models import FhirProblem, validate
 from lbp_spec.fhir.observations import ObservationValue, read_observation
 from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL, read_response
+from lbp_spec.partial_case import UNKNOWN_PATHS, PartialCase
 
 __all__ = ["CaseReading", "read_bundle", "read_resources"]
 
@@ -34,13 +39,25 @@ class CaseReading:
     """The result of reading FHIR resources into a case.
 
     Attributes:
-        case: The case, or ``None`` when there are problems.
+        case: The case, or ``None`` when there are problems or inputs not known.
         problems: Every problem, with its FHIR path.
+        partial: When the resources mark inputs as not known (and there are no
+            problems): the partial case, its unknown inputs those fields.
+        absent: The inputs marked not known, in case order, each with its
+            reason and the FHIR path that says so.
+        locations: For each case path read, the FHIR path that gave it.
 
     """
 
     case: Case | None
     problems: tuple[FhirProblem, ...]
+    partial: PartialCase | None = None
+    absent: tuple[Absent, ...] = ()
+    locations: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def where(self, path: str, root: str) -> tuple[str, str]:
+        """The FHIR path for a case path (and a prefix naming the field if approximated)."""
+        return _locate(path, self.locations, root)
 
 
 def _set(document: dict[str, Any], path: str, value: object) -> None:
@@ -128,6 +145,7 @@ def read_resources(
     document: dict[str, Any] = {}
     locations: dict[str, str] = {}
     unread: set[str] = set()
+    absent: dict[str, Absent] = {}
     responses = []
     observations = []
     for path, resource in resources:
@@ -165,6 +183,7 @@ def read_resources(
         unread.update(reading.unread)
         document.update(reading.document)
         locations.update(reading.locations)
+        absent.update((a.path, a) for a in reading.absent)
     values: list[tuple[ObservationValue, datetime | None]] = []
     for path, resource in observations:
         found = validate(resource, "Observation", path)
@@ -179,6 +198,28 @@ def read_resources(
     chosen = _newest(values) if latest else [v for v, _ in values]
     for value in chosen:
         earlier = _get(document, value.path)
+        if value.absent is not None:
+            if earlier is not None:
+                problems.append(
+                    FhirProblem(
+                        value.location,
+                        f"{value.path} is marked not known here ({value.absent}) but is "
+                        f"{earlier!r} at {locations.get(value.path, 'the intake')}",
+                    )
+                )
+            elif value.path not in absent:
+                absent[value.path] = Absent(value.path, value.absent, value.location)
+                locations[value.path] = value.location
+            continue
+        if value.path in absent:
+            problems.append(
+                FhirProblem(
+                    value.location,
+                    f"{value.path} is {value.value!r} here but marked not known at "
+                    f"{absent[value.path].location}",
+                )
+            )
+            continue
         if earlier is not None and earlier != value.value:
             problems.append(
                 FhirProblem(
@@ -193,6 +234,8 @@ def read_resources(
             locations[value.path] = value.location
     if not intake:
         return CaseReading(None, tuple(problems))
+    if absent:
+        return _partial_reading(document, absent, locations, unread, problems, root)
     try:
         case = case_from_json({"contract_version": CONTRACT_VERSION, **document})
     except InvalidCaseError as error:
@@ -204,7 +247,53 @@ def read_resources(
         return CaseReading(None, tuple(problems))
     if problems:
         return CaseReading(None, tuple(problems))
-    return CaseReading(case, ())
+    return CaseReading(case, (), locations=locations)
+
+
+def _partial_reading(
+    document: dict[str, Any],
+    absent: Mapping[str, Absent],
+    locations: dict[str, str],
+    unread: set[str],
+    problems: list[FhirProblem],
+    root: str,
+) -> CaseReading:
+    """The partial case of a document whose fields ``absent`` are not known."""
+    order = {path: i for i, path in enumerate(UNKNOWN_PATHS)}
+    marked = tuple(sorted(absent.values(), key=lambda a: order[a.path]))
+    for item in marked:
+        locations.setdefault(item.path, item.location)
+    unknown = [a.path for a in marked]
+    try:
+        partial = partial_case_from_json(
+            {"contract_version": CONTRACT_VERSION, **document, "unknown": unknown}
+        )
+    except InvalidCaseError as error:
+        for problem in error.problems:
+            placed = _place(problem, marked, locations, unread, root)
+            if placed is not None:
+                problems.append(placed)
+        return CaseReading(None, tuple(problems), absent=marked, locations=locations)
+    if problems:
+        return CaseReading(None, tuple(problems), absent=marked, locations=locations)
+    return CaseReading(None, (), partial=partial, absent=marked, locations=locations)
+
+
+def _place(
+    problem: Problem,
+    marked: tuple[Absent, ...],
+    locations: Mapping[str, str],
+    unread: set[str],
+    root: str,
+) -> FhirProblem | None:
+    """A problem of the partial case document at the FHIR path it comes from."""
+    index = re.fullmatch(r"unknown\[(\d+)\]", problem.path)
+    if index is not None:
+        return FhirProblem(marked[int(index.group(1))].location, problem.message)
+    if re.sub(r"\[\d+\]", "", problem.path) in unread:
+        return None  # its answer could not be read: reported above
+    where, prefix = _locate(problem.path, locations, root)
+    return FhirProblem(where, prefix + problem.message)
 
 
 def bundle_entries(

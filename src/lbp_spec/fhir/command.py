@@ -30,7 +30,7 @@ def _run_questionnaire(args: argparse.Namespace) -> ExitCode:
 
 def _run_case(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
-    from lbp_spec.contract import case_to_json, parse_json
+    from lbp_spec.contract import case_to_json, parse_json, partial_case_to_json
     from lbp_spec.errors import InvalidCaseError
     from lbp_spec.fhir.bundle import read_bundle
     from lbp_spec.fhir.models import MissingExtraError
@@ -49,6 +49,10 @@ def _run_case(args: argparse.Namespace) -> ExitCode:
         reading = read_bundle(data)
     except MissingExtraError as error:
         raise UsageError(str(error)) from None
+    if reading.partial is not None:
+        json.dump(partial_case_to_json(reading.partial), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return ExitCode.OK
     if reading.case is None:
         for problem in reading.problems:
             sys.stderr.write(f"{problem}\n")
@@ -70,7 +74,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         help="read a FHIR Bundle (intake QuestionnaireResponse, coded Observations) into a case",
         description=(
             "Print the case as contract JSON, or every problem with the FHIR path of the "
-            "element at fault (status 1)."
+            "element at fault (status 1). When the Bundle marks inputs as not known (an item "
+            "without an answer carrying the data-absent-reason extension, or an Observation "
+            "with dataAbsentReason), print the partial case, with those inputs in its "
+            "'unknown' list."
         ),
     )
     case.add_argument("bundle", metavar="BUNDLE", help="a FHIR R4 Bundle, as JSON")

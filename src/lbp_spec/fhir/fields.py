@@ -25,8 +25,12 @@ from lbp_spec.contract import case_schema
 
 __all__ = ["Kind", "Question", "case_questions", "walk"]
 
-_SKIP: Final = frozenset({"contract_version"})
-"""Fields of the document that are not questions about the patient."""
+_SKIP: Final = frozenset({"contract_version", "id"})
+"""Fields of the document that are not questions about the patient.
+
+``id`` is the sender's own name for a case (informative, echoed in batch output); a
+FHIR resource carries its own ``id`` and ``identifier``, so it is not a question.
+"""
 
 
 class Kind(enum.Enum):

@@ -6,7 +6,9 @@ Observations. A score is written as ``valueQuantity`` with the UCUM unit
 ``valueQuantity`` (unit ``{score}``, ``1`` or none) or ``valueInteger``.
 Only values with status ``final``, ``amended`` or ``corrected`` are read;
 ``entered-in-error`` and ``cancelled`` ones are skipped; any other status is a
-problem (a preliminary value is not silently taken for a final one).
+problem (a preliminary value is not silently taken for a final one). An
+Observation with no value and a ``dataAbsentReason`` says that the field is not
+known (:mod:`lbp_spec.fhir.absent`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import attrs
 
 from lbp_spec.case import Case
 from lbp_spec.contract import case_to_json
+from lbp_spec.fhir.absent import observation_absent_reason
 from lbp_spec.fhir.codes import OBSERVATION_CODES, UCUM, ObservationCode
 from lbp_spec.fhir.models import FhirProblem
 
@@ -44,12 +47,15 @@ class ObservationValue:
         path: The case field.
         value: The value (as JSON: a number).
         location: FHIR path of the value element.
+        absent: The DataAbsentReason code when the Observation says the value
+            is not known (``value`` is then ``None``; see :mod:`lbp_spec.fhir.absent`).
 
     """
 
     path: str
     value: object
     location: str
+    absent: str | None = None
 
 
 def _get(document: Mapping[str, Any], path: str) -> object:
@@ -148,6 +154,11 @@ def read_observation(
                 f"only final, amended or corrected values are read for {path}; got {status!r}",
             )
         ]
+    reason, found = observation_absent_reason(data, root)
+    if found:
+        return None, found
+    if reason is not None:
+        return ObservationValue(path, None, f"{root}.dataAbsentReason", reason), []
     if "valueInteger" in data:
         return ObservationValue(path, data["valueInteger"], f"{root}.valueInteger"), []
     quantity = data.get("valueQuantity")
@@ -160,7 +171,5 @@ def read_observation(
                 )
             ]
         return ObservationValue(path, quantity["value"], f"{root}.valueQuantity.value"), []
-    if data.get("dataAbsentReason") is not None:
-        return None, []
     given = ", ".join(k for k in data if k.startswith("value")) or "no value"
     return None, [FhirProblem(root, f"{path} needs valueQuantity or valueInteger; got {given}")]

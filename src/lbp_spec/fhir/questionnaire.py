@@ -18,16 +18,30 @@ from typing import Any, Final
 import attrs
 
 from lbp_spec.case import Case
-from lbp_spec.contract import CONTRACT_VERSION, case_schema, case_to_json
+from lbp_spec.contract import (
+    CONTRACT_VERSION,
+    case_schema,
+    case_to_json,
+    partial_case_to_json,
+)
+from lbp_spec.fhir.absent import (
+    Absent,
+    absent_extension,
+    answer_absent_problem,
+    item_absent_reason,
+)
 from lbp_spec.fhir.codes import codes_for
 from lbp_spec.fhir.fields import Kind, Question, case_questions
+from lbp_spec.fhir.fields import walk as walk_questions
 from lbp_spec.fhir.models import FhirProblem, validate
+from lbp_spec.partial_case import UNKNOWN_PATHS, PartialCase
 
 __all__ = [
     "QUESTIONNAIRE_URL",
     "ResponseReading",
     "answer_system",
     "case_to_response",
+    "partial_to_response",
     "questionnaire",
     "read_response",
 ]
@@ -150,6 +164,8 @@ class ResponseReading:
         locations: For each case path answered, the FHIR path of its answer.
         problems: Problems found while reading (FHIR paths).
         unread: Case paths whose answers could not be read (already reported).
+        absent: The fields the response says are not known (see
+            :mod:`lbp_spec.fhir.absent`), in the order of the response.
 
     """
 
@@ -157,6 +173,7 @@ class ResponseReading:
     locations: dict[str, str]
     problems: tuple[FhirProblem, ...]
     unread: frozenset[str] = frozenset()
+    absent: tuple[Absent, ...] = ()
 
 
 def _index(questions: Iterable[Question]) -> dict[str, Question]:
@@ -226,6 +243,7 @@ def _read_items(
     out: dict[str, Any],
     locations: dict[str, str],
     problems: list[FhirProblem],
+    absent: list[Absent],
 ) -> None:
     for i, item in enumerate(items):
         here = f"{at}.item[{i}]"
@@ -242,9 +260,21 @@ def _read_items(
             )
             continue
         locations[question.path] = here
+        reason, found = item_absent_reason(item, here)
+        if found:
+            problems.extend(found)
+            continue
+        if reason is not None:
+            if question.path in UNKNOWN_PATHS:
+                absent.append(Absent(question.path, reason, here))
+            else:
+                problems.append(
+                    FhirProblem(f"{here}.extension", f"{link!r} cannot be marked not known")
+                )
+            continue
         if question.kind in (Kind.GROUP, Kind.MAP):
             group: dict[str, Any] = {}
-            _read_items(item.get("item", []), here, index, group, locations, problems)
+            _read_items(item.get("item", []), here, index, group, locations, problems, absent)
             out[question.name] = group
             continue
         answers = item.get("answer", [])
@@ -257,6 +287,10 @@ def _read_items(
         before = len(problems)
         for j, answer in enumerate(answers):
             where = f"{here}.answer[{j}]"
+            misplaced = answer_absent_problem(answer, where, here)
+            if misplaced is not None:
+                problems.append(misplaced)
+                continue
             if len(answers) == 1:
                 locations[question.path] = f"{where}.{_value_key(answer)}"
             values.append(_answer_value(question, answer, where, problems))
@@ -294,16 +328,19 @@ def read_response(
     document: dict[str, Any] = {}
     locations: dict[str, str] = {}
     index = _index(case_questions(schema))
-    _read_items(data.get("item", []), root, index, document, locations, found)
+    absent: list[Absent] = []
+    _read_items(data.get("item", []), root, index, document, locations, found, absent)
     unread = frozenset(
         path
         for path, where in locations.items()
         if any(
-            p.path.startswith(where.split(".answer[")[0] + ".answer") or p.path == where
+            p.path.startswith(where.split(".answer[")[0] + ".answer")
+            or p.path == where
+            or p.path.startswith(where + ".extension")
             for p in found
         )
     )
-    return ResponseReading(document, locations, tuple(found), unread)
+    return ResponseReading(document, locations, tuple(found), unread, tuple(absent))
 
 
 # -- writing a QuestionnaireResponse ------------------------------------------------------
@@ -325,16 +362,29 @@ def _answers(question: Question, value: object) -> list[dict[str, Any]]:
     return [{key: value}]
 
 
-def _response_items(questions: Iterable[Question], values: Mapping[str, Any]) -> list[Any]:
+def _response_items(
+    questions: Iterable[Question],
+    values: Mapping[str, Any],
+    unknown: Mapping[str, str] | None = None,
+) -> list[Any]:
     items = []
     for question in questions:
+        if unknown and question.path in unknown:
+            items.append(
+                {
+                    "linkId": question.path,
+                    "text": question.title,
+                    "extension": [absent_extension(unknown[question.path])],
+                }
+            )
+            continue
         value = values.get(question.name)
         if value is None or value == []:
             continue
         item: dict[str, Any] = {"linkId": question.path, "text": question.title}
         if question.kind in (Kind.GROUP, Kind.MAP):
             assert isinstance(value, dict)
-            children = _response_items(question.children, value)
+            children = _response_items(question.children, value, unknown)
             if children:
                 item["item"] = children
         else:
@@ -359,4 +409,40 @@ def case_to_response(case: Case, subject: str | None = None) -> dict[str, Any]:
     if subject is not None:
         response["subject"] = {"reference": subject}
     response["item"] = _response_items(case_questions(), case_to_json(case))
+    return response
+
+
+def partial_to_response(
+    partial: PartialCase, subject: str | None = None, reason: str = "unknown"
+) -> dict[str, Any]:
+    """A completed QuestionnaireResponse that reads back as ``partial``.
+
+    Each unknown input is its item with no answer and the data-absent-reason
+    extension (see :mod:`lbp_spec.fhir.absent`); everything known is answered
+    as in :func:`case_to_response`.
+
+    Args:
+        partial: The partial case.
+        subject: A reference to the patient, if known.
+        reason: The DataAbsentReason code to write.
+
+    Raises:
+        ValueError: An unknown input has no item of its own (one member of a set
+            such as ``red_flags.fracture``: a set is one item).
+
+    """
+    links = {q.path for q in walk_questions(case_questions())}
+    missing = [path for path in partial.unknown if path not in links]
+    if missing:
+        raise ValueError(f"no item of its own in the intake: {', '.join(missing)}")
+    document = partial_case_to_json(partial)
+    response: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": QUESTIONNAIRE_URL,
+        "status": "completed",
+    }
+    if subject is not None:
+        response["subject"] = {"reference": subject}
+    unknown = dict.fromkeys(partial.unknown, reason)
+    response["item"] = _response_items(case_questions(), document, unknown)
     return response

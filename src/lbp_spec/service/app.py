@@ -149,7 +149,9 @@ def create_app(config: ServiceConfig | None = None) -> Starlette:
         try:
             authenticate(request, f"/cds-services/{service_id}")
             body = await _read_json(request, config)
-            return JSONResponse(call_service(service_id, body))
+            # in a worker thread: advice on inputs not known asks the solver, which
+            # must not hold up the other requests
+            return JSONResponse(await asyncio.to_thread(call_service, service_id, body))
         except ServiceError as error:
             return _error(error)
 
@@ -164,7 +166,8 @@ def create_app(config: ServiceConfig | None = None) -> Starlette:
 
     async def advice(request: Request) -> Response:
         try:
-            return JSONResponse(evaluate_document(await _read_json(request, config)))
+            body = await _read_json(request, config)
+            return JSONResponse(await asyncio.to_thread(evaluate_document, body))
         except ServiceError as error:
             return _error(error)
 

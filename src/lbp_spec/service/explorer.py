@@ -1,11 +1,22 @@
-"""The browser page's API: a case document in, its advice and cards out."""
+"""The browser page's API: a case document in, its advice and cards out.
+
+A document with an ``unknown`` list (inputs marked "not known" on the page) is
+a partial case: the answer is then the cards of
+:func:`lbp_spec.service.partial_cards.partial_cards` (the same a CDS Hooks call
+gets), the partial-advice document and its text.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from lbp_spec.case import Case
-from lbp_spec.contract import advice_to_json, case_from_json, case_to_json
+from lbp_spec.contract import (
+    advice_to_json,
+    case_from_json,
+    case_to_json,
+    partial_case_from_json,
+)
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
@@ -28,6 +39,8 @@ def evaluate_document(document: object) -> dict[str, Any]:
             case field path (e.g. ``neurological_exam.mrc_lowest``).
 
     """
+    if isinstance(document, dict) and "unknown" in document:
+        return _evaluate_partial_document(document)
     try:
         case = case_from_json(document)
     except InvalidCaseError as error:
@@ -40,4 +53,21 @@ def evaluate_document(document: object) -> dict[str, Any]:
         "advice": document_out,
         "cards": advice_cards(document_out),
         "explanation": explain(advice),
+    }
+
+
+def _evaluate_partial_document(document: dict[str, Any]) -> dict[str, Any]:
+    from lbp_spec.partial import partial_json, partial_text
+    from lbp_spec.service.partial_cards import advise_partial, partial_cards
+
+    try:
+        answer = advise_partial(partial_case_from_json(document))
+    except InvalidCaseError as error:
+        raise ServiceError(
+            422, [Issue("invalid", p.message, p.path or None) for p in error.problems]
+        ) from None
+    return {
+        "partial": partial_json(answer),
+        "cards": partial_cards(answer),
+        "explanation": partial_text(answer),
     }

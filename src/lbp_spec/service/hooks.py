@@ -13,6 +13,11 @@ asks the client to prefetch:
 A key whose value is ``null`` means the client has no such data: without an
 intake the answer is one ``info`` card saying that no advice was computed.
 
+Inputs the client marks as not known (the FHIR data-absent-reason convention of
+:mod:`lbp_spec.fhir.absent`) make the case partial: the answer is then the cards
+of :func:`lbp_spec.service.partial_cards.partial_cards` (what is already certain
+as the usual cards, and one card saying what is still open and what to ask).
+
 The request is checked field by field (``hook``, ``hookInstance``,
 ``context.patientId``, ``fhirServer`` when ``fhirAuthorization`` is given,
 ``prefetch``); every refusal is a :class:`~lbp_spec.service.outcome.ServiceError`
@@ -27,9 +32,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from lbp_spec.contract import advice_to_json
+from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.fhir.bundle import bundle_entries, read_resources
 from lbp_spec.fhir.codes import OBSERVATION_CODES
+from lbp_spec.fhir.models import FhirProblem
 from lbp_spec.fhir.questionnaire import QUESTIONNAIRE_URL
 from lbp_spec.service.cards import advice_cards, card_uuid, source
 from lbp_spec.service.outcome import Issue, ServiceError
@@ -77,7 +84,10 @@ def discovery() -> dict[str, Any]:
                 "usageRequirements": (
                     "The intake is a QuestionnaireResponse to "
                     f"{QUESTIONNAIRE_URL} (lbp-spec fhir questionnaire); the service does not "
-                    "query the FHIR server, so the intake prefetch is required."
+                    "query the FHIR server, so the intake prefetch is required. A field "
+                    "that is not known is an item with no answer and the data-absent-reason "
+                    "extension (or an Observation with dataAbsentReason): the cards then say "
+                    "what is already certain and what to ask."
                 ),
             }
         ]
@@ -197,16 +207,35 @@ def call_service(service_id: str, request: object) -> dict[str, Any]:
         value = prefetch.get(key)
         if value is not None:
             resources.extend((f"{key}{_SEP}{path}", r) for path, r in _resources(key, value))
-    reading = read_resources(resources, f"{REQUIRED_PREFETCH}{_SEP}", latest=True)
+    root = f"{REQUIRED_PREFETCH}{_SEP}"
+    reading = read_resources(resources, root, latest=True)
+    if reading.partial is not None:
+        from lbp_spec.service.partial_cards import advise_partial, partial_cards
+
+        try:
+            answer = advise_partial(reading.partial)
+        except InvalidCaseError as error:
+            located = []
+            for p in error.problems:
+                where, prefix = reading.where(p.path, root)
+                located.append(FhirProblem(where, prefix + p.message))
+            raise _invalid(located) from None
+        reasons = {a.path: a.reason for a in reading.absent}
+        return {"cards": partial_cards(answer, reasons)}
     if reading.case is None:
-        issues = []
-        for problem in reading.problems:
-            key, _, path = problem.path.partition(_SEP)
-            message = re.sub(rf"(\w+){_SEP}", r"prefetch '\1' at ", problem.message)
-            issues.append(Issue("invalid", f"prefetch {key!r}: {message}", path or None))
-        raise ServiceError(422, issues)
+        raise _invalid(reading.problems)
     advice = advice_to_json(evaluate(reading.case))
     return {"cards": advice_cards(advice)}
+
+
+def _invalid(problems: tuple[FhirProblem, ...] | list[FhirProblem]) -> ServiceError:
+    """422 with one issue per problem, at its FHIR path within its prefetch key."""
+    issues = []
+    for problem in problems:
+        key, _, path = problem.path.partition(_SEP)
+        message = re.sub(rf"(\w+){_SEP}", r"prefetch '\1' at ", problem.message)
+        issues.append(Issue("invalid", f"prefetch {key!r}: {message}", path or None))
+    return ServiceError(422, issues)
 
 
 _SEP: Final = "::"
