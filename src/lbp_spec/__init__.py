@@ -6,8 +6,7 @@ hold and re-exported here.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from lbp_spec._version import __version__
 from lbp_spec.advice import (
     Advice,
     AppliedResolution,
@@ -32,11 +31,6 @@ from lbp_spec.explain import explain
 from lbp_spec.rule import Resolution, Rule
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
-
-try:
-    __version__ = version("lbp-spec")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "CONTRACT_VERSION",

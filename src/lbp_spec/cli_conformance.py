@@ -25,22 +25,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
-from lbp_spec.conformance import (
-    Program,
-    ProgramError,
-    SkipListError,
-    SuiteError,
-    check_answers_file,
-    check_program,
-    generate,
-    load_skips,
-    load_suite,
-    report_json,
-    report_text,
-    write_suite,
-)
-from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
-
 if TYPE_CHECKING:  # pragma: no cover
     from lbp_spec.cli import Command, ExitCode
 
@@ -75,6 +59,7 @@ def _count(text: str) -> int:
 
 def _run_generate(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
+    from lbp_spec.conformance import generate, write_suite
 
     started = time.perf_counter()
     suite = generate(seed=args.seed, random_size=args.random, jobs=args.jobs)
@@ -104,6 +89,8 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
 
 
 def _configure_generate(parser: argparse.ArgumentParser) -> None:
+    from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
+
     parser.add_argument(
         "--output", "-o", required=True, metavar="DIR", help="directory to write the suite to"
     )
@@ -134,6 +121,18 @@ def _configure_generate(parser: argparse.ArgumentParser) -> None:
 
 def _run_check(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
+    from lbp_spec.conformance import (
+        Program,
+        ProgramError,
+        SkipListError,
+        SuiteError,
+        check_answers_file,
+        check_program,
+        load_skips,
+        load_suite,
+        report_json,
+        report_text,
+    )
 
     try:
         suite = load_suite(args.suite)
