@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import z3
 
-from _timing import SolverClock
+from _timing import SolverClock, record
 from lbp_spec import GUIDELINE, Case
 from lbp_spec.episodes import Change, simulate
 from lbp_spec.episodes.model import EpisodeModel
@@ -50,13 +50,14 @@ def _decided(report: EpisodeReport) -> None:
         raise SystemExit(f"bound {report.bound_weeks}: not every property answered: {wrong}")
 
 
-def _bounds(bounds: Sequence[int], repeat: int) -> None:
+def _bounds(bounds: Sequence[int], repeat: int) -> list[dict[str, float]]:
     print(f"\nverify_episodes() by bound (median of {repeat})")
     print(
         f"  {'bound':>6} {'visits':>6} {'build':>8} {'verify':>8} {'z3 check':>9} "
         f"{'growth':>7} {'visits gr.':>10}  answers"
     )
     base: tuple[float, int] | None = None
+    rows = []
     for bound in bounds:
         samples = []
         for _ in range(repeat):
@@ -80,6 +81,17 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
         )
         slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
         print("         slowest: " + ", ".join(f"{r.name} {r.seconds:.2f}s" for r in slowest))
+        rows.append(
+            {
+                "bound_weeks": bound,
+                "consultations": report.consultations,
+                "build_s": build,
+                "verify_s": total,
+                "check_s": solving,
+                "growth": total / base[0],
+                "properties": len(report.results),
+            }
+        )
     print(
         "  visits: consultations unrolled (the most an episode can have up to the bound); "
         "build: the\n  encodings and the pathway constraints; verify: wall time of "
@@ -87,9 +99,10 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
         "verify / verify at the first bound, next to\n  the growth of the consultations. "
         "At 8 weeks the properties that need week 12 are 'unknown'."
     )
+    return rows
 
 
-def _simulator(count: int) -> None:
+def _simulator(count: int) -> dict[str, float]:
     rng = random.Random(2021)
     starts = [
         Case(lrs=rng.random() < 0.5, prognostic_factors=factors)
@@ -119,6 +132,7 @@ def _simulator(count: int) -> None:
         f"  {seconds:.2f} s: {len(starts) / seconds:,.0f} episodes/s, "
         f"{visits / seconds:,.0f} consultations/s"
     )
+    return {"episodes": len(starts), "episodes_per_s": len(starts) / seconds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,12 +145,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[8, 16, 32],
         help="bounds in weeks, comma-separated (default 8,16,32)",
     )
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in results.json (for the docs)"
+    )
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else 3
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
-    _bounds(args.bounds, repeat)
-    _simulator(300 if args.quick else 3000)
+    bounds = _bounds(args.bounds, repeat)
+    simulator = _simulator(300 if args.quick else 3000)
+    if args.record:
+        figures = {"repeat": repeat, "bounds": bounds, "simulator": simulator}
+        record("episodes", figures)
     return 0
 
 
