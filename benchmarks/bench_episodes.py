@@ -1,8 +1,9 @@
 """Benchmark: how long the bounded episode proofs take, and how that grows with the bound.
 
-Prints figures; asserts nothing about speed (but stops when a requirement is not
-proven at a bound that decides it, since a timing of failing proofs measures
-something else). Run it on a quiet machine::
+Prints figures; asserts nothing about speed. A property that a bound decides but
+that is not answered as expected (a solver timeout on a loaded machine, say) is
+reported in a note and in the row's answers, since a timing of failing proofs
+measures something else. Run it on a quiet machine::
 
     .venv/bin/python benchmarks/bench_episodes.py            # 8, 16, 32 weeks; 3 runs each
     .venv/bin/python benchmarks/bench_episodes.py --quick    # 8, 16, 32 weeks; one run (CI)
@@ -39,15 +40,16 @@ from lbp_spec.verify import Status
 from lbp_spec.vocabulary import FactorLevel, Improvement, PrognosticFactor
 
 
-def _decided(report: EpisodeReport) -> None:
-    """Stop when a property the bound decides is not answered as expected."""
+def _decided(report: EpisodeReport) -> bool:
+    """Whether every property the bound decides is answered as expected (else a note)."""
     wrong = [
         f"{r.name}: {r.status.value}"
         for r in report.results
         if r.property.horizon_weeks <= report.bound_weeks and not r.passed
     ]
     if wrong:
-        raise SystemExit(f"bound {report.bound_weeks}: not every property answered: {wrong}")
+        print(f"  note: bound {report.bound_weeks}: not every property answered: {wrong}")
+    return not wrong
 
 
 def _bounds(bounds: Sequence[int], repeat: int) -> list[dict[str, float]]:
@@ -67,10 +69,10 @@ def _bounds(bounds: Sequence[int], repeat: int) -> list[dict[str, float]]:
             clock = SolverClock()
             with clock.active():
                 report = verify_episodes(bound_weeks=bound)
-            _decided(report)
             samples.append((report.seconds, build, clock.seconds, report))
         samples.sort(key=lambda sample: sample[0])
         total, build, solving, report = samples[len(samples) // 2]
+        decided = all([_decided(sample[3]) for sample in samples])
         if base is None:
             base = (total, report.consultations)
         answers = ", ".join(f"{report.count(s)} {s.value}" for s in Status if report.count(s))
@@ -90,6 +92,7 @@ def _bounds(bounds: Sequence[int], repeat: int) -> list[dict[str, float]]:
                 "check_s": solving,
                 "growth": total / base[0],
                 "properties": len(report.results),
+                "answers": answers if decided else f"{answers} (not as expected: see the note)",
             }
         )
     print(
