@@ -109,11 +109,23 @@ def samples(
     command: Sequence[str], runs: int, *, src: Path | None = None
 ) -> list[tuple[float, float]]:
     """Up to ``runs`` (wall, CPU) samples of ``command``: the runs that ended well."""
-    out = []
+    return interleaved({"": (command, src)}, runs)[""]
+
+
+def interleaved(
+    commands: dict[str, tuple[Sequence[str], Path | None]], runs: int
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) samples of each named ``(command, src)``, taking turns run by run.
+
+    Taking turns spreads a change in the machine's load over every command
+    alike, so that their ratios hold better than their times.
+    """
+    out: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
-        sample = child(command, src=src)
-        if sample is not None:
-            out.append(sample)
+        for name, (command, src) in commands.items():
+            sample = child(command, src=src)
+            if sample is not None:
+                out[name].append(sample)
     return out
 
 

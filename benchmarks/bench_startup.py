@@ -1,7 +1,8 @@
 """Benchmark: start-up, the cost of a command that does little (``lbp-spec evaluate one.json``).
 
 Prints figures; asserts nothing about speed. Each figure is a median over runs
-of a fresh process, with its ratio to baselines measured in the same run: the
+of a fresh process (the commands take turns), with its ratio to baselines
+measured in the same run: the
 bare interpreter (``python -c pass``) and ``import lbp_spec``; with
 ``--baseline SRC``, also the same commands on another checkout's code (for
 example the code before a change)::
@@ -22,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _timing import lbp_spec_command, record, samples
+from _timing import interleaved, lbp_spec_command, record
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_CASE = ROOT / "examples" / "profile1-initial.json"
@@ -49,8 +50,8 @@ def measure(runs: int, baseline: Path | None) -> dict[str, dict[str, float]]:
             baseline,
         )
     figures: dict[str, dict[str, float]] = {}
-    for name, (command, src) in commands.items():
-        median = _median(samples(command, runs, src=src))
+    for name, runs_done in interleaved(commands, runs).items():
+        median = _median(runs_done)
         if median is not None:
             figures[name] = {"wall_s": median[0], "cpu_s": median[1]}
     return figures

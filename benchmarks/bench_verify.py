@@ -36,7 +36,7 @@ from pathlib import Path
 
 import z3
 
-from _timing import SolverClock, lbp_spec_command, record, samples
+from _timing import SolverClock, interleaved, lbp_spec_command, record
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.scaling import scale
@@ -53,19 +53,22 @@ def _requirements_hold(report: Report) -> None:
 def _whole_process(runs: int, baseline: Path | None) -> dict[str, dict[str, float]]:
     """``lbp-spec verify`` as a subprocess: wall and CPU time, start-up included."""
     python = sys.executable
-    commands: list[tuple[str, list[str], Path | None]] = [
-        ("lbp-spec verify", [*lbp_spec_command(), "verify"], None),
-        ("start-up alone (import lbp_spec.cli)", [python, "-c", "import lbp_spec.cli"], None),
-    ]
+    commands: dict[str, tuple[Sequence[str], Path | None]] = {
+        "lbp-spec verify": ([*lbp_spec_command(), "verify"], None),
+        "start-up alone (import lbp_spec.cli)": ([python, "-c", "import lbp_spec.cli"], None),
+    }
     if baseline is not None:
-        commands.append(
-            ("baseline: lbp-spec verify", [*lbp_spec_command(baseline), "verify"], baseline)
+        commands["baseline: lbp-spec verify"] = (
+            [*lbp_spec_command(baseline), "verify"],
+            baseline,
         )
-    print(f"\nlbp-spec verify as a subprocess, start-up included (median of {runs} runs)")
+    print(
+        f"\nlbp-spec verify as a subprocess, start-up included (median of {runs} runs, "
+        "the commands taking turns)"
+    )
     medians: dict[str, tuple[float, float]] = {}
     figures: dict[str, dict[str, float]] = {}
-    for name, command, src in commands:
-        runs_done = samples(command, runs, src=src)
+    for name, runs_done in interleaved(commands, runs).items():
         if not runs_done:
             print(f"  {name:40} (no run ended well)")
             continue
