@@ -1,15 +1,24 @@
-"""Shared test set-up: Hypothesis profiles chosen with HYPOTHESIS_PROFILE.
+"""Shared test set-up: Hypothesis profiles chosen with HYPOTHESIS_PROFILE, shared reports.
 
 ``dev`` (the default) is quick for local runs; ``ci`` is thorough and is what
 ``.ci/run`` selects; ``mutation`` is quick and derandomized, for the code-level
-mutation run (one pytest per mutant).
+mutation run (one pytest per mutant). Under pytest-xdist each worker loads the same
+profile.
+
+Expensive results that several test modules read (the episode proofs of the
+built-in guideline) are session fixtures here, made once per test process.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from lbp_spec.episodes.verify import EpisodeReport
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -27,3 +36,11 @@ settings.register_profile(  # benchmarks/code_mutation.py: quick and the same ev
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def episode_report() -> EpisodeReport:
+    """Every episode property of the built-in guideline, bound 16 weeks (made once)."""
+    from lbp_spec.episodes.verify import verify_episodes
+
+    return verify_episodes()

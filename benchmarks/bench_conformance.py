@@ -31,6 +31,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from _timing import record
 from lbp_spec import advice_to_json, case_from_json, evaluate
 from lbp_spec.conformance import (
     Program,
@@ -77,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100,000 answers instead of 1,000,000")
     parser.add_argument("--answers", type=int, help="how many answers to check from a file")
     parser.add_argument("--suite", metavar="DIR", help="use this suite instead of generating one")
+    parser.add_argument("--record", action="store_true", help="store the figures in results.json")
     args = parser.parse_args(argv)
+    figures: dict[str, float | int | str] = {}
     n_answers = args.answers or (100_000 if args.quick else 1_000_000)
 
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
@@ -89,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         suite = generate()
         seconds = time.perf_counter() - started
         print(f"generate: suite {suite.version}, {len(suite.vectors)} vectors in {seconds:.1f} s")
+        figures |= {"generate_s": seconds, "vectors": len(suite.vectors), "suite": suite.version}
 
     batch = Program((sys.executable, str(VENDOR), "--batch"), batch=True)
     best = float("inf")
@@ -109,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"check, example program in batch mode: {len(many.vectors):,} vectors (the suite 10 "
         f"times) = {len(many.vectors) / seconds:,.0f} vectors/s"
     )
+    figures["batch_vectors_per_s"] = len(many.vectors) / seconds
     few = Suite(suite.manifest, suite.vectors[:40])
     single = Program((sys.executable, str(VENDOR)), jobs=1)
     started = time.perf_counter()
@@ -140,12 +145,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"check, answers file: {n_answers:,} answers ({size:,.0f} bytes each, normative "
             f"fields) = {rate:,.0f} answers/s"
         )
+        figures |= {"answers": n_answers, "answers_per_s": rate}
         n_full = max(1, n_answers // 10)
         rate = _check_file(suite, full_answers, n_full, directory)
         print(
             f"check, answers file: {n_full:,} full advices ({full_size:,.0f} bytes each, with "
             f"trace and rules) = {rate:,.0f} answers/s"
         )
+    if args.record:
+        record("conformance", figures)
     return 0
 
 

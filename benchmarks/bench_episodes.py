@@ -1,8 +1,9 @@
 """Benchmark: how long the bounded episode proofs take, and how that grows with the bound.
 
-Prints figures; asserts nothing about speed (but stops when a requirement is not
-proven at a bound that decides it, since a timing of failing proofs measures
-something else). Run it on a quiet machine::
+Prints figures; asserts nothing about speed. A property that a bound decides but
+that is not answered as expected (a solver timeout on a loaded machine, say) is
+reported in a note and in the row's answers, since a timing of failing proofs
+measures something else. Run it on a quiet machine::
 
     .venv/bin/python benchmarks/bench_episodes.py            # 8, 16, 32 weeks; 3 runs each
     .venv/bin/python benchmarks/bench_episodes.py --quick    # 8, 16, 32 weeks; one run (CI)
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 
 import z3
 
-from _timing import SolverClock
+from _timing import SolverClock, record
 from lbp_spec import GUIDELINE, Case
 from lbp_spec.episodes import Change, simulate
 from lbp_spec.episodes.model import EpisodeModel
@@ -39,24 +40,26 @@ from lbp_spec.verify import Status
 from lbp_spec.vocabulary import FactorLevel, Improvement, PrognosticFactor
 
 
-def _decided(report: EpisodeReport) -> None:
-    """Stop when a property the bound decides is not answered as expected."""
+def _decided(report: EpisodeReport) -> bool:
+    """Whether every property the bound decides is answered as expected (else a note)."""
     wrong = [
         f"{r.name}: {r.status.value}"
         for r in report.results
         if r.property.horizon_weeks <= report.bound_weeks and not r.passed
     ]
     if wrong:
-        raise SystemExit(f"bound {report.bound_weeks}: not every property answered: {wrong}")
+        print(f"  note: bound {report.bound_weeks}: not every property answered: {wrong}")
+    return not wrong
 
 
-def _bounds(bounds: Sequence[int], repeat: int) -> None:
+def _bounds(bounds: Sequence[int], repeat: int) -> list[dict[str, float]]:
     print(f"\nverify_episodes() by bound (median of {repeat})")
     print(
         f"  {'bound':>6} {'visits':>6} {'build':>8} {'verify':>8} {'z3 check':>9} "
         f"{'growth':>7} {'visits gr.':>10}  answers"
     )
     base: tuple[float, int] | None = None
+    rows = []
     for bound in bounds:
         samples = []
         for _ in range(repeat):
@@ -66,10 +69,10 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
             clock = SolverClock()
             with clock.active():
                 report = verify_episodes(bound_weeks=bound)
-            _decided(report)
             samples.append((report.seconds, build, clock.seconds, report))
         samples.sort(key=lambda sample: sample[0])
         total, build, solving, report = samples[len(samples) // 2]
+        decided = all([_decided(sample[3]) for sample in samples])
         if base is None:
             base = (total, report.consultations)
         answers = ", ".join(f"{report.count(s)} {s.value}" for s in Status if report.count(s))
@@ -80,6 +83,18 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
         )
         slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
         print("         slowest: " + ", ".join(f"{r.name} {r.seconds:.2f}s" for r in slowest))
+        rows.append(
+            {
+                "bound_weeks": bound,
+                "consultations": report.consultations,
+                "build_s": build,
+                "verify_s": total,
+                "check_s": solving,
+                "growth": total / base[0],
+                "properties": len(report.results),
+                "answers": answers if decided else f"{answers} (not as expected: see the note)",
+            }
+        )
     print(
         "  visits: consultations unrolled (the most an episode can have up to the bound); "
         "build: the\n  encodings and the pathway constraints; verify: wall time of "
@@ -87,9 +102,10 @@ def _bounds(bounds: Sequence[int], repeat: int) -> None:
         "verify / verify at the first bound, next to\n  the growth of the consultations. "
         "At 8 weeks the properties that need week 12 are 'unknown'."
     )
+    return rows
 
 
-def _simulator(count: int) -> None:
+def _simulator(count: int) -> dict[str, float]:
     rng = random.Random(2021)
     starts = [
         Case(lrs=rng.random() < 0.5, prognostic_factors=factors)
@@ -119,6 +135,7 @@ def _simulator(count: int) -> None:
         f"  {seconds:.2f} s: {len(starts) / seconds:,.0f} episodes/s, "
         f"{visits / seconds:,.0f} consultations/s"
     )
+    return {"episodes": len(starts), "episodes_per_s": len(starts) / seconds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,12 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[8, 16, 32],
         help="bounds in weeks, comma-separated (default 8,16,32)",
     )
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in results.json (for the docs)"
+    )
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else 3
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
-    _bounds(args.bounds, repeat)
-    _simulator(300 if args.quick else 3000)
+    bounds = _bounds(args.bounds, repeat)
+    simulator = _simulator(300 if args.quick else 3000)
+    if args.record:
+        figures = {"repeat": repeat, "bounds": bounds, "simulator": simulator}
+        record("episodes", figures)
     return 0
 
 

@@ -9,8 +9,10 @@ quiet machine::
 
 Figures printed:
 
-* the wall time of ``lbp-spec verify`` as a subprocess, start-up included
-  (median of several runs), and of the start-up alone (importing the CLI);
+* the wall and CPU time of ``lbp-spec verify`` as a subprocess, start-up
+  included (median of several runs), and of the start-up alone (importing the
+  CLI); with ``--baseline SRC`` also of another checkout's code (for example
+  the code before a change, unpacked with ``git archive``), and the ratio;
 * each property's time and the total from :func:`lbp_spec.verify.verify`
   in-process (medians);
 * the total for the guideline scaled up synthetically
@@ -26,9 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -36,34 +36,11 @@ from pathlib import Path
 
 import z3
 
-from _timing import SolverClock
+from _timing import SolverClock, interleaved, lbp_spec_command, record
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.scaling import scale
 from lbp_spec.verify import Report, verify
-
-
-def _cli() -> list[str]:
-    """The ``lbp-spec`` command of this interpreter's environment."""
-    beside = Path(sys.executable).with_name("lbp-spec")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("lbp-spec")
-    if found is None:
-        raise SystemExit("lbp-spec is not installed (pip install -e .)")
-    return [found]
-
-
-def _wall(command: Sequence[str], runs: int) -> list[float]:
-    """Wall seconds of ``runs`` runs of ``command``; each must exit with status 0."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} exited with {done.returncode}")
-    return times
 
 
 def _requirements_hold(report: Report) -> None:
@@ -73,19 +50,43 @@ def _requirements_hold(report: Report) -> None:
         raise SystemExit(f"{report.ruleset}: not every requirement proven: {failed}")
 
 
-def _startup(runs: int) -> None:
-    cli = _cli()
-    total = _wall([*cli, "verify"], runs)
-    imports = _wall([sys.executable, "-c", "import lbp_spec.cli"], runs)
-    print(f"\nlbp-spec verify as a subprocess, start-up included ({runs} runs)")
-    print(f"  {'lbp-spec verify':40} {statistics.median(total):8.3f} s median")
-    print(f"  {'':40} {min(total):8.3f} s best, {max(total):.3f} s worst")
+def _whole_process(runs: int, baseline: Path | None) -> dict[str, dict[str, float]]:
+    """``lbp-spec verify`` as a subprocess: wall and CPU time, start-up included."""
+    python = sys.executable
+    commands: dict[str, tuple[Sequence[str], Path | None]] = {
+        "lbp-spec verify": ([*lbp_spec_command(), "verify"], None),
+        "start-up alone (import lbp_spec.cli)": ([python, "-c", "import lbp_spec.cli"], None),
+    }
+    if baseline is not None:
+        commands["baseline: lbp-spec verify"] = (
+            [*lbp_spec_command(baseline), "verify"],
+            baseline,
+        )
     print(
-        f"  {'start-up alone (import lbp_spec.cli)':40} {statistics.median(imports):8.3f} s median"
+        f"\nlbp-spec verify as a subprocess, start-up included (median of {runs} runs, "
+        "the commands taking turns)"
     )
+    medians: dict[str, tuple[float, float]] = {}
+    figures: dict[str, dict[str, float]] = {}
+    for name, runs_done in interleaved(commands, runs).items():
+        if not runs_done:
+            print(f"  {name:40} (no run ended well)")
+            continue
+        wall = statistics.median(w for w, _ in runs_done)
+        cpu = statistics.median(c for _, c in runs_done)
+        medians[name] = (wall, cpu)
+        figures[name] = {"wall_s": wall, "cpu_s": cpu}
+        print(f"  {name:40} {wall:8.3f} s wall {cpu:8.3f} s CPU")
+    if "lbp-spec verify" in medians and "baseline: lbp-spec verify" in medians:
+        now, before = medians["lbp-spec verify"], medians["baseline: lbp-spec verify"]
+        print(
+            f"  {'ratio to the baseline':40} {now[0] / before[0]:8.2f}   wall "
+            f"{now[1] / before[1]:8.2f}   CPU"
+        )
+    return figures
 
 
-def _in_process(repeat: int) -> None:
+def _in_process(repeat: int) -> dict[str, object]:
     verify(GUIDELINE)  # warm up: imports, the evaluator's compilation
     runs = [verify(GUIDELINE) for _ in range(repeat)]
     for run in runs:
@@ -99,9 +100,10 @@ def _in_process(repeat: int) -> None:
     summed = statistics.median(sum(p.seconds for p in r.results) for r in runs)
     print(f"  {'sum of the properties':48} {'':8} {summed:8.3f} s")
     print(f"  {'total, encoding included':48} {'':8} {total:8.3f} s")
+    return {"properties": len(CATALOGUE), "total_s": total, "sum_of_properties_s": summed}
 
 
-def _scaled(factors: Sequence[int], repeat: int) -> None:
+def _scaled(factors: Sequence[int], repeat: int) -> list[dict[str, float]]:
     n_props = len(CATALOGUE)
     print(
         f"\nscaled rule sets: verify() of all {n_props} properties on a fresh rule set "
@@ -112,6 +114,7 @@ def _scaled(factors: Sequence[int], repeat: int) -> None:
         f"{'cpu':>8} {'growth':>7} {'cpu gr.':>7} {'k':>5} {'k*props':>8}"
     )
     base: tuple[float, float] | None = None
+    rows = []
     for k in factors:
         samples = []
         for _ in range(repeat if k < 100 else 1):
@@ -136,6 +139,18 @@ def _scaled(factors: Sequence[int], repeat: int) -> None:
         )
         slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
         print("         slowest: " + ", ".join(f"{r.name} {r.seconds:.3f}s" for r in slowest))
+        rows.append(
+            {
+                "factor": k,
+                "rules": rules,
+                "build_s": build,
+                "verify_s": total,
+                "check_s": solving,
+                "cpu_s": cpu,
+                "growth": total / base[0],
+                "cpu_growth": cpu / base[1],
+            }
+        )
     print(
         "  build: scale() and the RuleSet checks; verify: wall time of verify(); z3 check: time "
         "inside\n  Solver/Optimize.check; rest: the other Python (building Z3 terms, replaying "
@@ -143,6 +158,7 @@ def _scaled(factors: Sequence[int], repeat: int) -> None:
         "growth and cpu gr.: verify(k)/verify(1x)\n  in wall and CPU time, to compare with k "
         "(linear in rules) and k*props (linear in rules, per property)"
     )
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,9 +166,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1x and 10x only, fewer runs (CI)")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="another checkout's src directory: its lbp-spec verify is measured in the same run",
+    )
+    parser.add_argument(
         "--factors",
         type=lambda s: [int(f) for f in s.split(",")],
         help="scale factors, comma-separated (default 1,10,100; --quick 1,10)",
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in results.json (for the docs)"
     )
     args = parser.parse_args(argv)
     runs, repeat = (3, 3) if args.quick else (7, 7)
@@ -160,9 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
-    _startup(runs)
-    _in_process(repeat)
-    _scaled(factors, repeat)
+    whole = _whole_process(runs, args.baseline)
+    in_process = _in_process(repeat)
+    scaled = _scaled(factors, repeat)
+    if args.record:
+        figures = {"runs": runs, "repeat": repeat, "whole_process": whole}
+        figures |= {"in_process": in_process, "scaled": scaled}
+        record("verify", figures)
     return 0
 
 

@@ -6,7 +6,8 @@ Build (CI runs both, offline):
     .venv/bin/sphinx-build -b doctest docs docs/_build/doctest
 
 The rule catalogue, the resolutions and the traceability table are generated from
-the rules at build time by the local extension ``_ext/lbp_docs.py``.
+the rules at build time by the local extension ``_ext/lbp_docs.py``; measured
+figures are read from ``benchmarks/results.json`` by ``_ext/lbp_figures.py``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ extensions = [
     "myst_parser",
     "lbp_docs",
     "lbp_rule_change",
+    "lbp_figures",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -30,10 +30,10 @@ REQUIREMENTS = [p for p in CATALOGUE if not p.finding]
 FINDINGS = [p for p in CATALOGUE if p.finding]
 
 
-@pytest.fixture(scope="module")
-def report() -> EpisodeReport:
-    """Every episode property of the built-in guideline, bound 16 weeks."""
-    return verify_episodes()
+@pytest.fixture
+def report(episode_report: EpisodeReport) -> EpisodeReport:
+    """Every episode property of the built-in guideline, bound 16 weeks (conftest.py)."""
+    return episode_report
 
 
 def _result(report: EpisodeReport, prop: EpisodeProperty) -> EpisodeResult:

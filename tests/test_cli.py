@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import ast
 import io
 import json
 import re
@@ -417,3 +419,64 @@ def test_a_byte_order_mark_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     """A case file starting with a UTF-8 BOM: the problem names the BOM, not 'Expecting value'."""
     status, _, err = run(capsys, "evaluate", stdin=b"\xef\xbb\xbf" + (GOOD % 4).encode())
     assert (ExitCode.CHECK_FAILED, True) == (status, "byte order mark" in err)
+
+
+# -- start-up: a subcommand pays only for its own imports -------------------------------------
+
+
+_LOADED = (
+    "import sys\n"
+    "sys.argv = ['lbp-spec', *sys.argv[1:]]\n"
+    "try:\n"
+    "    from lbp_spec.cli import main\n"
+    "    main()\n"
+    "finally:\n"
+    "    heavy = ('z3', 'importlib.metadata', 'lbp_spec.episodes.verify', 'lbp_spec.health',\n"
+    "             'lbp_spec.conformance', 'lbp_spec.diff', 'lbp_spec.findings')\n"
+    "    sys.stderr.write(repr(sorted(m for m in heavy if m in sys.modules)))\n"
+)
+
+
+def _heavy_modules_loaded(*argv: str) -> list[str]:
+    """The heavy modules loaded by ``lbp-spec argv`` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    loaded: list[str] = ast.literal_eval(done.stderr.splitlines()[-1])
+    return loaded
+
+
+def test_import_lbp_spec_does_not_import_z3_or_metadata() -> None:
+    """`import lbp_spec` stays light: no Z3 and no importlib.metadata (start-up time)."""
+    code = "import sys, lbp_spec; print(sorted({'z3', 'importlib.metadata'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "[]" == out.stdout.strip()
+
+
+def test_evaluate_does_not_import_the_verifier() -> None:
+    """`lbp-spec evaluate` loads neither Z3 nor the other subcommands' machinery."""
+    assert [] == _heavy_modules_loaded("evaluate", str(EXAMPLES / "profile1-initial.json"))
+
+
+def test_verify_help_still_names_every_property() -> None:
+    """The help of verify (configured on first use) lists the whole catalogue and defaults."""
+    from lbp_spec.properties import CATALOGUE
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    text = " ".join(sub.choices["verify"].format_help().split())
+    assert [] == [p.name for p in CATALOGUE if p.name not in text]
+    assert "(default 16)" in text
+
+
+def test_version_matches_pyproject() -> None:
+    """The static __version__ is the version pyproject.toml declares."""
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        declared = tomllib.load(f)["project"]["version"]
+    assert declared == __version__

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Final
 
 import pytest
 import z3
@@ -28,6 +31,46 @@ def _hard_solver() -> z3.Solver:
     return solver
 
 
+_ALONE: Final = "LBP_SPEC_TEST_ALONE"
+
+
+def _alone(test: Callable[[], None]) -> Callable[[], None]:
+    """Run ``test`` in a fresh interpreter of its own, as the command line runs.
+
+    A Ctrl-C is sent to the whole process; in a test runner that has threads of its
+    own (pytest-xdist's workers do), one of those may take the signal instead of the
+    watcher, which is not what happens in ``lbp-spec``, whose threads all start with
+    SIGINT blocked. So the test body runs in a child pytest with no other threads.
+    """
+
+    @functools.wraps(test)
+    def in_a_fresh_process() -> None:
+        if os.environ.get(_ALONE):
+            test()
+            return
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:xdist",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                f"{__file__}::{test.__name__}",
+            ],
+            env={**os.environ, _ALONE: "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert 0 == done.returncode, done.stdout[-3000:]
+
+    return in_a_fresh_process
+
+
 def _interrupt_soon(seconds: float = 0.3) -> None:
     """Ctrl-C to this process in ``seconds``, from a thread started inside the block.
 
@@ -36,6 +79,7 @@ def _interrupt_soon(seconds: float = 0.3) -> None:
     threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT)).start()
 
 
+@_alone
 def test_interrupt_inside_a_check_raises() -> None:
     """SIGINT during a check stops it and raises KeyboardInterrupt, not an unknown answer."""
     solver = _hard_solver()
@@ -52,6 +96,7 @@ def test_interrupt_inside_a_check_raises() -> None:
     assert [] == outcome
 
 
+@_alone
 def test_swallowed_interrupt_still_stops_the_run() -> None:
     """A KeyboardInterrupt swallowed by the run still stops it.
 
@@ -85,6 +130,7 @@ class _SlowFinaliser:
             pass
 
 
+@_alone
 def test_interrupt_is_held_back_out_of_a_finaliser() -> None:
     """An interrupt arriving inside ``__del__`` (where Python would drop it) is raised after."""
     reached: list[str] = []

@@ -142,3 +142,21 @@ def test_integer_variable_with_fractional_bound_is_rejected() -> None:
     """Comparing an integer variable with 7.5 cannot be encoded exactly: an error."""
     with pytest.raises(UntranslatableError):
         ENC.convert(Cmp("nprs", ">", 7.5))
+
+
+def test_fast_connectives_build_the_same_terms() -> None:
+    """and_/or_/not_/implies build the very terms z3.And/Or/Not/Implies build (same id)."""
+    from lbp_spec.symbolic import and_, implies, not_, or_
+
+    p, q, r = z3.Bools("p q r")
+    x = z3.Int("x")
+    pairs = [
+        (and_(p, q, r), z3.And(p, q, r)),
+        (and_(p), z3.And(p)),
+        (or_(p, x > 1, z3.BoolVal(False)), z3.Or(p, x > 1, z3.BoolVal(False))),
+        (not_(and_(p, q)), z3.Not(z3.And(p, q))),
+        (implies(p, or_(q, r)), z3.Implies(p, z3.Or(q, r))),
+        (and_(p, True), z3.And(p, True)),  # a Python bool: handled by z3.And itself
+    ]
+    assert [b.get_id() for _, b in pairs] == [a.get_id() for a, _ in pairs]
+    assert [b.sexpr() for _, b in pairs] == [a.sexpr() for a, _ in pairs]

@@ -6,9 +6,9 @@ hold and re-exported here.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from lbp_spec._version import __version__
 from lbp_spec.advice import (
     Advice,
     AppliedResolution,
@@ -38,11 +38,6 @@ from lbp_spec.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from lbp_spec.partial import evaluate_partial
-
-try:
-    __version__ = version("lbp-spec")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "CONTRACT_VERSION",

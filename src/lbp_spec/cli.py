@@ -44,11 +44,11 @@ import sys
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, BinaryIO, Final, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 
 import attrs
 
-from lbp_spec import __version__
+from lbp_spec._version import __version__
 from lbp_spec.advice import Advice
 from lbp_spec.contract import (
     CONTRACT_VERSION,
@@ -63,29 +63,19 @@ from lbp_spec.contract import (
     schema_text,
 )
 from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES, decode_line, raw_lines
-from lbp_spec.diff import compare, diff_json, diff_text
-from lbp_spec.episodes.properties import CATALOGUE as EPISODE_CATALOGUE
-from lbp_spec.episodes.report import episodes_json, render_episodes_text
-from lbp_spec.episodes.verify import (
-    DEFAULT_BOUND_WEEKS,
-    EpisodeResult,
-    verify_episodes,
-)
-from lbp_spec.episodes.verify import exit_status as episode_status
 from lbp_spec.errata import append_errata, errata_json
 from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.explain import explain
-from lbp_spec.findings import LiteralReport, analyse, literal_json, literal_text
-from lbp_spec.health import HealthReport, Verdict, check_health, health_json, render_health_text
-from lbp_spec.interrupt import interruptible
 from lbp_spec.limits import seconds_to_ms
-from lbp_spec.loading import BUILTIN, load_ruleset
-from lbp_spec.properties import CATALOGUE
-from lbp_spec.report import report_json, report_text
-from lbp_spec.ruleset import RuleSet
 from lbp_spec.terminal import safe_text
-from lbp_spec.verify import DEFAULT_TIMEOUT_MS, PropertyResult, Report, Status, verify
+
+if TYPE_CHECKING:  # pragma: no cover - the subcommands import what they run when they run
+    from lbp_spec.episodes.verify import EpisodeResult
+    from lbp_spec.findings import LiteralReport
+    from lbp_spec.health import HealthReport
+    from lbp_spec.ruleset import RuleSet
+    from lbp_spec.verify import PropertyResult, Report
 
 __all__ = ["COMMANDS", "EXIT_MEANINGS", "Command", "ExitCode", "build_parser", "main"]
 
@@ -134,7 +124,8 @@ class Command:
     Attributes:
         name: The subcommand.
         summary: One line for the list of subcommands.
-        description: What it does, for its own help.
+        description: What it does, for its own help (or a function that says it, when
+            saying it needs imports the other subcommands should not pay for).
         examples: Example command lines with a comment, for the help.
         configure: Adds its arguments to its parser.
         run: Runs it on the parsed arguments.
@@ -143,7 +134,7 @@ class Command:
 
     name: str
     summary: str
-    description: str
+    description: str | Callable[[], str]
     examples: tuple[tuple[str, str], ...]
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], ExitCode]
@@ -423,6 +414,8 @@ def _verify_status(report: Report) -> ExitCode:
     Findings (facts about the guideline expected to be refuted) count only when
     vacuous, unknown or in error.
     """
+    from lbp_spec.verify import Status
+
     if report.count(Status.ERROR):
         return ExitCode.INTERNAL
     if any(not r.passed and r.status is not Status.UNKNOWN for r in report.results):
@@ -446,6 +439,8 @@ def _literal_status(report: LiteralReport) -> ExitCode:
 def _run_verify_literal(args: argparse.Namespace) -> ExitCode:
     if args.property:
         raise UsageError("--literal checks the collisions and gaps, not --property")
+    from lbp_spec.findings import analyse, literal_json, literal_text
+
     report = analyse(_rules(args.rules), timeout_ms=args.timeout)
     if args.json:
         data = {**literal_json(report), "errata": errata_json()}
@@ -460,6 +455,8 @@ def _stoppable(run: Callable[[argparse.Namespace], ExitCode]) -> Callable[..., E
     """``run``, stopped by Ctrl-C even inside a solver check (Z3 would answer unknown)."""
 
     def stoppable(args: argparse.Namespace) -> ExitCode:
+        from lbp_spec.interrupt import interruptible
+
         try:
             with interruptible():
                 return run(args)
@@ -485,6 +482,8 @@ def _timeout(text: str) -> int:
 
 def _rules(path: str) -> RuleSet:
     """The rule set at ``path`` (``builtin``: the guideline); a bad file is a usage error."""
+    from lbp_spec.loading import load_ruleset
+
     try:
         return load_ruleset(path)
     except RuleSetError as error:
@@ -492,6 +491,15 @@ def _rules(path: str) -> RuleSet:
 
 
 def _run_verify(args: argparse.Namespace) -> ExitCode:
+    from lbp_spec.episodes.properties import CATALOGUE as EPISODE_CATALOGUE
+    from lbp_spec.episodes.report import episodes_json, render_episodes_text
+    from lbp_spec.episodes.verify import exit_status as episode_status
+    from lbp_spec.episodes.verify import verify_episodes
+    from lbp_spec.health import check_health, health_json, render_health_text
+    from lbp_spec.properties import CATALOGUE
+    from lbp_spec.report import report_json, report_text
+    from lbp_spec.verify import verify
+
     if args.episode_bound < 1:
         raise UsageError("--episode-bound must be at least 1 week")
     if args.literal:
@@ -604,6 +612,8 @@ def _health_status(health: HealthReport) -> ExitCode:
     fails the check; an undecided check is unknown. Redundant rules and unreachable
     values are facts for the reader, not failures.
     """
+    from lbp_spec.health import Verdict
+
     if health.errors:
         return ExitCode.INTERNAL
     collision = health.collision
@@ -616,6 +626,10 @@ def _health_status(health: HealthReport) -> ExitCode:
 
 
 def _configure_verify(parser: argparse.ArgumentParser) -> None:
+    from lbp_spec.episodes.verify import DEFAULT_BOUND_WEEKS
+    from lbp_spec.loading import BUILTIN
+    from lbp_spec.verify import DEFAULT_TIMEOUT_MS
+
     parser.add_argument(
         "--episode-bound",
         type=int,
@@ -665,10 +679,10 @@ def _configure_verify(parser: argparse.ArgumentParser) -> None:
     )
 
 
-VERIFY: Final = Command(
-    name="verify",
-    summary="prove the properties of the built-in guideline with Z3",
-    description=(
+def _verify_description() -> str:
+    from lbp_spec.properties import CATALOGUE
+
+    return (
         "Prove each property of the catalogue on the Z3 encoding of the very rules the "
         "evaluator runs, and print a table (property, result, time). A property is proven "
         "only when Z3 finds no valid case that breaks it AND valid cases meeting its premise "
@@ -685,7 +699,13 @@ VERIFY: Final = Command(
         "properties: whole care pathways over time (bounded to --episode-bound weeks), "
         "each proven or refuted with a readable timeline, and the timing findings. "
         f"Properties: {', '.join(p.name for p in CATALOGUE)}."
-    ),
+    )
+
+
+VERIFY: Final = Command(
+    name="verify",
+    summary="prove the properties of the built-in guideline with Z3",
+    description=_verify_description,
     examples=(
         ("lbp-spec verify", "prove every property; a table"),
         ("lbp-spec verify --json > report.json", "a machine-readable report"),
@@ -705,6 +725,8 @@ VERIFY: Final = Command(
 
 
 def _run_diff(args: argparse.Namespace) -> ExitCode:
+    from lbp_spec.diff import compare, diff_json, diff_text
+
     old, new = _rules(args.old), _rules(args.new)
     report = compare(old, new, timeout_ms=args.timeout)
     if args.json:
@@ -717,6 +739,8 @@ def _run_diff(args: argparse.Namespace) -> ExitCode:
 
 
 def _configure_diff(parser: argparse.ArgumentParser) -> None:
+    from lbp_spec.verify import DEFAULT_TIMEOUT_MS
+
     parser.add_argument("old", metavar="OLD", help="the rule set before the change ('builtin')")
     parser.add_argument("new", metavar="NEW", help="the rule set after the change")
     parser.add_argument("--json", action="store_true", help="write the diff as JSON")
@@ -816,19 +840,51 @@ def build_parser() -> argparse.ArgumentParser:
         action="version",
         version=f"{PROG} {__version__} (JSON contract {CONTRACT_VERSION})",
     )
-    sub = parser.add_subparsers(dest="command", title="subcommands", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", title="subcommands", metavar="COMMAND", parser_class=_CommandParser
+    )
     for command in COMMANDS:
         examples = "\n".join(f"  {ex}\n      {comment}" for ex, comment in command.examples)
         child = sub.add_parser(
             command.name,
             help=command.summary,
-            description=_fill(command.description),
             epilog=f"examples:\n{examples}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        command.configure(child)
-        child.set_defaults(run=command.run)
+        child.command = command
     return parser
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser, configured when first used (to parse, or for its help).
+
+    So a subcommand's imports (Z3 for ``verify``) wait until it runs or its help is
+    asked for: ``lbp-spec evaluate`` does not pay for the others.
+    """
+
+    command: Command | None = None
+
+    def _configure(self) -> None:
+        command, self.command = self.command, None
+        if command is not None:
+            described = command.description
+            self.description = _fill(described if isinstance(described, str) else described())
+            command.configure(self)
+            self.set_defaults(run=command.run)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._configure()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._configure()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._configure()
+        return super().format_help()
 
 
 def _fail(message: str) -> None:

@@ -28,22 +28,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
-from lbp_spec.conformance import (
-    Program,
-    ProgramError,
-    SkipListError,
-    SuiteError,
-    check_answers_file,
-    check_program,
-    existing_files,
-    generate,
-    load_skips,
-    load_suite,
-    report_json,
-    report_text,
-    write_suite,
-)
-from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
 from lbp_spec.terminal import safe_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,6 +64,7 @@ def _count(text: str) -> int:
 
 def _run_generate(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
+    from lbp_spec.conformance import existing_files, generate, write_suite
 
     started = time.perf_counter()
     suite = generate(seed=args.seed, random_size=args.random, jobs=args.jobs)
@@ -116,6 +101,8 @@ def _run_generate(args: argparse.Namespace) -> ExitCode:
 
 
 def _configure_generate(parser: argparse.ArgumentParser) -> None:
+    from lbp_spec.conformance.suite import DEFAULT_RANDOM, DEFAULT_SEED
+
     parser.add_argument(
         "--output", "-o", required=True, metavar="DIR", help="directory to write the suite to"
     )
@@ -174,6 +161,18 @@ def _sigterm_stops() -> Iterator[None]:
 
 def _run_check(args: argparse.Namespace) -> ExitCode:
     from lbp_spec.cli import ExitCode, UsageError
+    from lbp_spec.conformance import (
+        Program,
+        ProgramError,
+        SkipListError,
+        SuiteError,
+        check_answers_file,
+        check_program,
+        load_skips,
+        load_suite,
+        report_json,
+        report_text,
+    )
 
     try:
         suite = load_suite(args.suite)

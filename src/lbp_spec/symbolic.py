@@ -64,7 +64,7 @@ from lbp_spec.vocabulary import (
     PrognosticFactor,
 )
 
-__all__ = ["Encoding", "UntranslatableError"]
+__all__ = ["Encoding", "UntranslatableError", "and_", "implies", "not_", "or_"]
 
 _FACTOR_CODE = {None: 0, FactorLevel.NON_DOMINANT: 1, FactorLevel.DOMINANT: 2}
 _FACTOR_LEVEL = {v: k for k, v in _FACTOR_CODE.items()}
@@ -77,6 +77,76 @@ _FOLLOW_UP_ONLY = (
     "medication_dose_doubt",
 )
 _REQUIRED_AT_FOLLOW_UP = ("weeks_since_start", "sessions_used", "improvement")
+
+
+# -- Boolean connectives through the C API ---------------------------------------------------
+#
+# z3.And, z3.Or, z3.Not and z3.Implies coerce and check every argument in Python, which
+# costs far more than the term itself. For Z3 Boolean terms of one context these build
+# the very same term (Z3 shares equal terms) with one C call; anything else goes to the
+# z3 function, which handles (or rejects) it as before.
+
+
+def _booleans(terms: Sequence[object]) -> z3.Context | None:
+    """The context of ``terms`` when all are Z3 Boolean terms of one context."""
+    if not terms:
+        return None
+    first = terms[0]
+    if not isinstance(first, z3.BoolRef):
+        return None
+    ctx = first.ctx
+    for term in terms:
+        if not isinstance(term, z3.BoolRef) or term.ctx is not ctx:
+            return None
+    return ctx
+
+
+def _array(terms: Sequence[z3.BoolRef]) -> Any:
+    array = (z3.Ast * len(terms))()
+    for i, term in enumerate(terms):
+        array[i] = term.ast
+    return array
+
+
+def and_(*terms: z3.BoolRef) -> z3.BoolRef:
+    """``z3.And(*terms)``, built with one C call."""
+    ctx = _booleans(terms)
+    if ctx is None:
+        return z3.And(*terms)
+    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(terms), _array(terms)), ctx)
+
+
+def or_(*terms: z3.BoolRef) -> z3.BoolRef:
+    """``z3.Or(*terms)``, built with one C call."""
+    ctx = _booleans(terms)
+    if ctx is None:
+        return z3.Or(*terms)
+    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), _array(terms)), ctx)
+
+
+def not_(term: z3.BoolRef) -> z3.BoolRef:
+    """``z3.Not(term)``, built with one C call."""
+    if not isinstance(term, z3.BoolRef):
+        return z3.Not(term)
+    ctx = term.ctx
+    return z3.BoolRef(z3.Z3_mk_not(ctx.ref(), term.ast), ctx)
+
+
+def implies(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    """``z3.Implies(a, b)``, built with one C call."""
+    if _booleans((a, b)) is None:
+        return z3.Implies(a, b)
+    ctx = a.ctx
+    return z3.BoolRef(z3.Z3_mk_implies(ctx.ref(), a.ast, b.ast), ctx)
+
+
+def _is_true(model: z3.ModelRef, term: z3.BoolRef) -> bool:
+    """``z3.is_true(model.eval(term, model_completion=True))``, with two C calls."""
+    ctx = term.ctx
+    result = (z3.Ast * 1)()
+    if not z3.Z3_model_eval(ctx.ref(), model.model, term.ast, True, result):
+        return bool(z3.is_true(model.eval(term, model_completion=True)))
+    return bool(z3.Z3_get_bool_value(ctx.ref(), result[0]) == z3.Z3_L_TRUE)
 
 
 class UntranslatableError(TypeError):
@@ -160,11 +230,11 @@ class Encoding:
             parts.append(self.presence[var.path])
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else z3.And(*parts)
+        return parts[0] if len(parts) == 1 else and_(*parts)
 
     def _guard(self, var: Variable, term: z3.BoolRef) -> z3.BoolRef:
         present = self._present(var)
-        return term if present is None else z3.And(present, term)
+        return term if present is None else and_(present, term)
 
     def _enum_index(self, var: Variable, value: enum.Enum) -> int:
         assert var.enum is not None
@@ -172,6 +242,9 @@ class Encoding:
 
     def valid(self) -> z3.BoolRef:
         """What a valid case is: ranges, presence and the contradictions of case.py."""
+        return self._valid()
+
+    def _valid(self) -> z3.BoolRef:
         c: list[z3.BoolRef] = []
         for path, var in VARIABLES.items():
             x: Any = self.value.get(path)
@@ -182,26 +255,26 @@ class Encoding:
                     c.append(x <= var.high)
             elif var.kind is VariableKind.ENUM:
                 assert var.enum is not None
-                c.append(z3.And(x >= 0, x < len(var.enum)))
+                c.append(and_(x >= 0, x < len(var.enum)))
         for term in self.factors.values():
-            c.append(z3.And(term >= 0, term <= 2))
+            c.append(and_(term >= 0, term <= 2))
         cons = self.value["consultation"]
         initial = cons == self._enum_index(VARIABLES["consultation"], Consultation.INITIAL)
         for name in _FOLLOW_UP_ONLY:
-            c.append(z3.Implies(initial, z3.Not(self.presence[name])))
+            c.append(implies(initial, not_(self.presence[name])))
         for name in _REQUIRED_AT_FOLLOW_UP:
-            c.append(z3.Implies(z3.Not(initial), self.presence[name]))
-        c.append(z3.Implies(z3.Not(initial), self.value["sessions_used"] >= 1))
+            c.append(implies(not_(initial), self.presence[name]))
+        c.append(implies(not_(initial), self.value["sessions_used"] >= 1))
         c.append(
-            z3.Implies(
+            implies(
                 self.value["additional_competencies"],
                 self.value["discipline"]
                 == self._enum_index(VARIABLES["discipline"], Discipline.EXERCISE_THERAPIST),
             )
         )
-        c.append(z3.Implies(self.presence["responsiveness"], self.value["lrs"]))
+        c.append(implies(self.presence["responsiveness"], self.value["lrs"]))
         c.append(self.value["sbst.psychosocial"] <= self.value["sbst.total"])
-        return z3.And(*c)
+        return and_(*c)
 
     # -- conditions ------------------------------------------------------------------------
 
@@ -242,7 +315,7 @@ class Encoding:
 
     @convert.register
     def _(self, expr: AnyFactorAt) -> z3.BoolRef:
-        return z3.Or(*(self.convert(FactorAt(f, expr.level)) for f in expr.members))
+        return or_(*(self.convert(FactorAt(f, expr.level)) for f in expr.members))
 
     @convert.register
     def _(self, expr: Cmp) -> z3.BoolRef:
@@ -269,15 +342,15 @@ class Encoding:
 
     @convert.register
     def _(self, expr: All) -> z3.BoolRef:
-        return z3.And(*(self.convert(a) for a in expr.args))
+        return and_(*(self.convert(a) for a in expr.args))
 
     @convert.register
     def _(self, expr: AnyOf) -> z3.BoolRef:
-        return z3.Or(*(self.convert(a) for a in expr.args))
+        return or_(*(self.convert(a) for a in expr.args))
 
     @convert.register
     def _(self, expr: Not) -> z3.BoolRef:
-        return z3.Not(self.convert(expr.arg))
+        return not_(self.convert(expr.arg))
 
     @convert.register
     def _(self, expr: AdviceIs) -> z3.BoolRef:
@@ -306,7 +379,7 @@ class Encoding:
         winners = self.ruleset.overriders(rule_id, slot)
         if not winners:
             return self.fired(rule_id)
-        return z3.And(self.fired(rule_id), z3.Not(z3.Or(*(self.fired(w) for w in winners))))
+        return and_(self.fired(rule_id), not_(or_(*(self.fired(w) for w in winners))))
 
     def holds(self, slot: str, value: object) -> z3.BoolRef:
         """Some effective rule writes ``value`` into ``slot``."""
@@ -314,11 +387,11 @@ class Encoding:
 
     def _holds(self, slot: str, value: object) -> z3.BoolRef:
         terms = [self.effective(r.id, slot) for r, v in self.ruleset.writers(slot) if v == value]
-        return z3.Or(*terms) if terms else z3.BoolVal(False)
+        return or_(*terms) if terms else z3.BoolVal(False)
 
     def written(self, slot: str) -> z3.BoolRef:
         """The slot holds some value (it is not left at its default)."""
-        return z3.Or(*(self.holds(slot, v) for v in self.ruleset.domain(slot)), z3.BoolVal(False))
+        return or_(*(self.holds(slot, v) for v in self.ruleset.domain(slot)), z3.BoolVal(False))
 
     def decided(self, slot: str, value: object) -> z3.BoolRef:
         """The decided value of a single slot is ``value`` (by the slot's priority)."""
@@ -326,15 +399,15 @@ class Encoding:
 
     def _decided(self, slot: str, value: object) -> z3.BoolRef:
         domain = self.ruleset.domain(slot)
-        unwritten = z3.Not(self.written(slot))
+        unwritten = not_(self.written(slot))
         is_default = value == SLOTS[slot].default
         if value not in domain:
             return unwritten if is_default else z3.BoolVal(False)
         k = domain.index(value)
-        chosen = z3.And(self.holds(slot, value), *(z3.Not(self.holds(slot, v)) for v in domain[:k]))
+        chosen = and_(self.holds(slot, value), *(not_(self.holds(slot, v)) for v in domain[:k]))
         # A rule may write the default itself (e.g. 'not indicated'): the slot then has
         # that value both when the rule decides it and when no rule writes the slot.
-        return z3.Or(chosen, unwritten) if is_default else chosen
+        return or_(chosen, unwritten) if is_default else chosen
 
     def collision(self, slot: str) -> z3.BoolRef:
         """The single slot holds two or more values (an unresolved collision)."""
@@ -343,18 +416,18 @@ class Encoding:
     def _collision(self, slot: str) -> z3.BoolRef:
         domain = self.ruleset.domain(slot)
         pairs = [
-            z3.And(self.holds(slot, a), self.holds(slot, b))
+            and_(self.holds(slot, a), self.holds(slot, b))
             for i, a in enumerate(domain)
             for b in domain[i + 1 :]
         ]
-        return z3.Or(*pairs) if pairs else z3.BoolVal(False)
+        return or_(*pairs) if pairs else z3.BoolVal(False)
 
     def any_collision(self) -> z3.BoolRef:
         """Some single slot has an unresolved collision."""
         slots = [s for s in self.ruleset.written_slots if SLOTS[s].kind is SlotKind.SINGLE]
         return self._memoised(
             ("any_collision",),
-            lambda: z3.Or(*(self.collision(s) for s in slots), z3.BoolVal(False)),
+            lambda: or_(*(self.collision(s) for s in slots), z3.BoolVal(False)),
         )
 
     def contains(self, slot: str, member: object) -> z3.BoolRef:
@@ -363,7 +436,7 @@ class Encoding:
 
     def _contains(self, slot: str, member: object) -> z3.BoolRef:
         terms = [self.fired(r.id) for r, m in self.ruleset.writers(slot) if m == member]
-        return z3.Or(*terms) if terms else z3.BoolVal(False)
+        return or_(*terms) if terms else z3.BoolVal(False)
 
     def differs(self, other: Encoding) -> z3.BoolRef:
         """The normative advice of the two encodings differs for the (shared) case.
@@ -384,7 +457,7 @@ class Encoding:
                 for member in meta.value_type:  # type: ignore[attr-defined]
                     terms.append(self.contains(slot, member) != other.contains(slot, member))
         terms.append(self.any_collision() != other.any_collision())
-        return z3.Or(*terms)
+        return or_(*terms)
 
     def plain(self) -> list[z3.BoolRef]:
         """One term per case variable: it has the value of the plain default patient.
@@ -396,11 +469,11 @@ class Encoding:
         terms: list[z3.BoolRef] = []
         for path, var in VARIABLES.items():
             if var.kind is VariableKind.SET:
-                terms.extend(z3.Not(self.members[path, m]) for m in var.enum or ())
+                terms.extend(not_(self.members[path, m]) for m in var.enum or ())
             elif var.kind is VariableKind.FACTORS:
                 terms.extend(term == 0 for term in self.factors.values())
             elif var.kind is VariableKind.OBJECT or var.optional:
-                terms.append(z3.Not(self.presence[path]))
+                terms.append(not_(self.presence[path]))
             elif var.parent is None:
                 value = getattr(plain, path)
                 x = self.value[path]
@@ -477,7 +550,7 @@ class Encoding:
                 c.append(x == z3.RealVal(str(Fraction(value))))
             else:
                 c.append(x == value)
-        return z3.And(*c)
+        return and_(*c)
 
     # -- from a model back to the concrete world ---------------------------------------------------
 
@@ -556,7 +629,7 @@ class Encoding:
         rs = self.ruleset
 
         def true(term: z3.BoolRef) -> bool:
-            return bool(z3.is_true(model.eval(term, model_completion=True)))
+            return _is_true(model, term)
 
         fired = {r.id: true(self.fired(r.id)) for r in rs.rules}
 

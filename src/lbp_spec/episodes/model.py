@@ -39,7 +39,7 @@ from lbp_spec.evaluator import evaluate
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import VARIABLES, VariableKind
 from lbp_spec.ruleset import RuleSet
-from lbp_spec.symbolic import Encoding
+from lbp_spec.symbolic import Encoding, and_, implies, not_, or_
 from lbp_spec.vocabulary import (
     Consultation,
     EmergencySign,
@@ -100,6 +100,20 @@ class EpisodeModel:
         self.on = tuple(z3.Bool(f"c{k}.on") for k in range(self.size))
         self.day = tuple(z3.Int(f"c{k}.day") for k in range(self.size))
         self._constraints: list[z3.BoolRef] | None = None
+        self._built: dict[tuple[object, ...], Any] = {}
+
+    def _once(self, key: tuple[object, ...], build: Callable[[], Any]) -> Any:
+        """``build()``, made once per ``key``.
+
+        Only for terms that the episode solver holds for the whole run (the
+        constraints of each consultation): rebuilding those finds the same Z3
+        terms. Keeping other terms alive would change the ids Z3 gives the terms
+        made later, and with them which of several equally readable witnesses
+        the solver finds.
+        """
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key]
 
     # -- per consultation ---------------------------------------------------------------------
 
@@ -140,7 +154,7 @@ class EpisodeModel:
         if k == 0:
             return z3.BoolVal(False)
         enc = self.steps[k]
-        return z3.And(
+        return and_(
             enc.presence["improvement"],
             enc.value["improvement"] == _index("improvement", value),
         )
@@ -152,29 +166,29 @@ class EpisodeModel:
     def answered_no(self, k: int, path: str) -> z3.BoolRef:
         """At consultation ``k`` the yes/no question ``path`` was answered no."""
         enc = self.steps[k]
-        return z3.And(enc.presence[path], z3.Not(enc.value[path]))
+        return and_(enc.presence[path], not_(enc.value[path]))
 
     def emergency(self, k: int) -> z3.BoolRef:
         """An emergency sign at consultation ``k`` (any listed sign, or MRC at most 3)."""
         enc = self.steps[k]
         signs = [enc.members["neurological_emergency_signs", s] for s in EmergencySign]
-        mrc = z3.And(
+        mrc = and_(
             enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3
         )
-        return z3.Or(*signs, mrc)
+        return or_(*signs, mrc)
 
     def red_flag(self, k: int) -> z3.BoolRef:
         """A red flag at consultation ``k``."""
         enc = self.steps[k]
-        return z3.Or(*(enc.members["red_flags", f] for f in RedFlag))
+        return or_(*(enc.members["red_flags", f] for f in RedFlag))
 
     def severe_lrs(self, k: int) -> z3.BoolRef:
         """LRS with a severe motor deficit (MRC at most 3) or severe pain (NPRS at least 8)."""
         enc = self.steps[k]
-        mrc = z3.And(
+        mrc = and_(
             enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3
         )
-        return z3.And(enc.value["lrs"], z3.Or(mrc, enc.value["nprs"] >= 8))
+        return and_(enc.value["lrs"], or_(mrc, enc.value["nprs"] >= 8))
 
     def _recheck(self, k: int) -> z3.BoolRef:
         return self.steps[k].written("recheck_after_days")
@@ -185,19 +199,17 @@ class EpisodeModel:
             return z3.BoolVal(False)
         enc = self.steps[k]
         release = self.adequate(k) if self.pathway.adequate_releases else z3.BoolVal(False)
-        return z3.And(
-            z3.Not(self._recheck(k)),
+        return and_(
+            not_(self._recheck(k)),
             enc.decided("reevaluation_after_weeks", window),
             self.week(k) < window.high,
-            z3.Not(release),
+            not_(release),
         )
 
     def required(self, k: int) -> z3.BoolRef:
         """The advice at consultation ``k`` requires a next consultation."""
         deadlines = [self._deadline(k, w) for w in self.windows]
-        return z3.And(
-            z3.Not(self.referred(k)), z3.Or(self._recheck(k), *deadlines, z3.BoolVal(False))
-        )
+        return and_(not_(self.referred(k)), or_(self._recheck(k), *deadlines, z3.BoolVal(False)))
 
     def reevaluation_ahead(self, k: int) -> z3.BoolRef:
         """A window advised at ``k`` lies ahead, or has not yet ended."""
@@ -206,9 +218,9 @@ class EpisodeModel:
         for w in self.windows:
             ahead = self.week(k) < w.low
             if w.high is not None:
-                ahead = z3.Or(ahead, self.week(k) < w.high)
-            terms.append(z3.And(enc.decided("reevaluation_after_weeks", w), ahead))
-        return z3.Or(*terms, z3.BoolVal(False))
+                ahead = or_(ahead, self.week(k) < w.high)
+            terms.append(and_(enc.decided("reevaluation_after_weeks", w), ahead))
+        return or_(*terms, z3.BoolVal(False))
 
     def without_next_step(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` leaves the patient without a next step.
@@ -216,11 +228,11 @@ class EpisodeModel:
         That is :attr:`~lbp_spec.episodes.pathway.NextStep.NONE`.
         """
         enc = self.steps[k]
-        return z3.And(
-            z3.Not(self.referred(k)),
-            z3.Not(self._recheck(k)),
-            z3.Not(self.reevaluation_ahead(k)),
-            z3.Not(self.adequate(k)),
+        return and_(
+            not_(self.referred(k)),
+            not_(self._recheck(k)),
+            not_(self.reevaluation_ahead(k)),
+            not_(self.adequate(k)),
             enc.value["need_for_assistance"],
         )
 
@@ -228,25 +240,25 @@ class EpisodeModel:
 
     def every(self, condition: Step, start: int = 0) -> z3.BoolRef:
         """``condition`` holds at every consultation from ``start`` that takes place."""
-        return z3.And(
-            *(z3.Implies(self.on[k], condition(k)) for k in range(start, self.size)),
+        return and_(
+            *(implies(self.on[k], condition(k)) for k in range(start, self.size)),
             z3.BoolVal(True),
         )
 
     def some(self, condition: Step, start: int = 0) -> z3.BoolRef:
         """``condition`` holds at some consultation from ``start`` that takes place."""
-        return z3.Or(
-            *(z3.And(self.on[k], condition(k)) for k in range(start, self.size)),
+        return or_(
+            *(and_(self.on[k], condition(k)) for k in range(start, self.size)),
             z3.BoolVal(False),
         )
 
     def minimal(self) -> z3.BoolRef:
         """Only the consultations the advice requires, one session each."""
-        return z3.And(
+        return and_(
             *(
-                z3.Implies(
+                implies(
                     self.on[k],
-                    z3.And(self.required(k - 1), self.steps[k].value["sessions_used"] == k),
+                    and_(self.required(k - 1), self.steps[k].value["sessions_used"] == k),
                 )
                 for k in range(1, self.size)
             ),
@@ -271,6 +283,9 @@ class EpisodeModel:
 
     def _at(self, k: int) -> list[z3.BoolRef]:
         """The constraints of consultation ``k``: a valid case, linked to ``k - 1``."""
+        return list(self._once(("at", k), lambda: self._build_at(k)))
+
+    def _build_at(self, k: int) -> list[z3.BoolRef]:
         enc = self.steps[k]
         kind = Consultation.INITIAL if k == 0 else Consultation.FOLLOW_UP
         out = [enc.valid(), enc.value["consultation"] == _index("consultation", kind)]
@@ -278,12 +293,12 @@ class EpisodeModel:
             week = enc.value["weeks_since_start"]
             out.append(DAYS_PER_WEEK * week <= self.day[k])
             out.append(self.day[k] <= DAYS_PER_WEEK * week + DAYS_PER_WEEK - 1)
-            out.append(z3.Implies(self.on[k], z3.And(*self._step(k))))
+            out.append(implies(self.on[k], and_(*self._step(k))))
         if self.pathway.answers_when_due:
             out.append(
-                z3.Implies(
-                    z3.And(self.on[k], enc.contains("evaluation_actions", _REPEAT)),
-                    z3.And(
+                implies(
+                    and_(self.on[k], enc.contains("evaluation_actions", _REPEAT)),
+                    and_(
                         enc.presence["reevaluation_new_insights"],
                         enc.presence["adjustment_expected_to_suffice"],
                     ),
@@ -304,7 +319,7 @@ class EpisodeModel:
             if k > 0:
                 out.append(self._must_follow(k))
         out.append(self._must_follow(n))
-        out.extend(z3.Not(self.on[k]) for k in range(n, self.size))
+        out.extend(not_(self.on[k]) for k in range(n, self.size))
         return out
 
     def _step(self, k: int) -> list[z3.BoolRef]:
@@ -313,7 +328,7 @@ class EpisodeModel:
         enc, prev = self.steps[k], self.steps[p]
         out: list[z3.BoolRef] = [
             self.on[p],
-            z3.Not(self.referred(p)),
+            not_(self.referred(p)),
             self.day[k] <= self.horizon,
             enc.value["sessions_used"] >= self.sessions(p) + 1,
             enc.value["sessions_used"] <= self.day[k],
@@ -324,47 +339,51 @@ class EpisodeModel:
             assert w.high is not None
             due = prev.decided("recheck_after_days", w)
             out.append(
-                z3.Implies(
+                implies(
                     due,
-                    z3.And(self.day[k] >= self.day[p] + w.low, self.day[k] <= self.day[p] + w.high),
+                    and_(self.day[k] >= self.day[p] + w.low, self.day[k] <= self.day[p] + w.high),
                 )
             )
         out.append(
-            z3.Implies(
-                z3.Not(self._recheck(p)),
+            implies(
+                not_(self._recheck(p)),
                 self.day[k] >= self.day[p] + self.pathway.follow_up_gap_days,
             )
         )
         for w in self.windows:
             if w.high is not None:
-                out.append(z3.Implies(self._deadline(p, w), self.week(k) <= w.high))
+                out.append(implies(self._deadline(p, w), self.week(k) <= w.high))
         if self.pathway.reassess_at_reevaluation_only:
             due = [
-                z3.And(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
+                and_(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
                 for w in self.windows
             ]
-            allowed = z3.Or(
-                z3.Not(prev.written("reevaluation_after_weeks")),
-                z3.And(self.improvement(k, Improvement.INADEQUATE), z3.Or(*due, z3.BoolVal(False))),
+            allowed = or_(
+                not_(prev.written("reevaluation_after_weeks")),
+                and_(self.improvement(k, Improvement.INADEQUATE), or_(*due, z3.BoolVal(False))),
             )
-            out.append(z3.Or(allowed, z3.And(*_same_variable(enc, prev, "prognostic_factors"))))
+            out.append(or_(allowed, and_(*_same_variable(enc, prev, "prognostic_factors"))))
         return out
 
     def _must_follow(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` takes place when ``k - 1`` requires it within the bound."""
+        term: z3.BoolRef = self._once(("must_follow", k), lambda: self._build_must_follow(k))
+        return term
+
+    def _build_must_follow(self, k: int) -> z3.BoolRef:
         p = k - 1
         prev = self.steps[p]
         due: list[z3.BoolRef] = []
         for w in self.rechecks:
             assert w.high is not None
             due.append(
-                z3.And(prev.decided("recheck_after_days", w), self.day[p] + w.high <= self.horizon)
+                and_(prev.decided("recheck_after_days", w), self.day[p] + w.high <= self.horizon)
             )
         for w in self.windows:
             if w.high is not None and horizon_day(w.high) <= self.horizon:
                 due.append(self._deadline(p, w))
-        condition = z3.And(self.on[p], z3.Not(self.referred(p)), z3.Or(*due, z3.BoolVal(False)))
-        return z3.Implies(condition, self.on[k])
+        condition = and_(self.on[p], not_(self.referred(p)), or_(*due, z3.BoolVal(False)))
+        return implies(condition, self.on[k])
 
     # -- concrete and symbolic -------------------------------------------------------------------
 
@@ -395,10 +414,10 @@ class EpisodeModel:
         n = len(episode.visits)
         if n > self.size:
             raise ValueError(f"{n} consultations; the model unrolls {self.size}")
-        terms = [z3.Not(self.on[n])] if n < self.size else []
+        terms = [not_(self.on[n])] if n < self.size else []
         for k, visit in enumerate(episode.visits):
             terms.extend((self.on[k], self.day[k] == visit.day, self.steps[k].case_is(visit.case)))
-        return z3.And(*terms)
+        return and_(*terms)
 
     def calm(self) -> z3.BoolRef:
         """No reason to refer arises, and the diagnosis and the need for assistance stay.
@@ -409,15 +428,13 @@ class EpisodeModel:
         terms = []
         for k in range(self.size):
             enc = self.steps[k]
-            doubt = z3.And(
-                enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]
-            )
-            quiet = [z3.Not(t) for t in (self.red_flag(k), self.emergency(k), self.severe_lrs(k))]
+            doubt = and_(enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"])
+            quiet = [not_(t) for t in (self.red_flag(k), self.emergency(k), self.severe_lrs(k))]
             if k > 0:
                 prev = self.steps[k - 1]
                 quiet.extend(enc.value[p] == prev.value[p] for p in _STABLE)
-            terms.append(z3.Implies(self.on[k], z3.And(*quiet, z3.Not(doubt))))
-        return z3.And(*terms)
+            terms.append(implies(self.on[k], and_(*quiet, not_(doubt))))
+        return and_(*terms)
 
     def plain(self, n: int | None = None) -> list[tuple[z3.BoolRef, int]]:
         """Soft terms (with weights) for a readable witness of at most ``n`` consultations.
@@ -431,15 +448,13 @@ class EpisodeModel:
         consultations and the re-evaluation questions answered only when due.
         """
         n = self.size if n is None else min(n, self.size)
-        soft: list[tuple[z3.BoolRef, int]] = [(z3.Not(on), 2) for on in self.on[1:n]]
+        soft: list[tuple[z3.BoolRef, int]] = [(not_(on), 2) for on in self.on[1:n]]
         soft.extend((t, 1) for t in self.steps[0].plain())
         for k in range(n):
             enc = self.steps[k]
-            doubt = z3.And(
-                enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]
-            )
+            doubt = and_(enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"])
             calm = (self.red_flag(k), self.emergency(k), self.severe_lrs(k), doubt)
-            soft.extend((z3.Not(t), 50) for t in calm)
+            soft.extend((not_(t), 50) for t in calm)
         for k in range(1, n):
             enc, prev = self.steps[k], self.steps[k - 1]
             for path in VARIABLES:
@@ -447,10 +462,10 @@ class EpisodeModel:
                     continue
                 weight = _STABLE.get(path, 1)
                 same = _same_variable(enc, prev, path)
-                soft.extend((z3.Implies(self.on[k], t), weight) for t in same)
+                soft.extend((implies(self.on[k], t), weight) for t in same)
             for path in ("reevaluation_new_insights", "adjustment_expected_to_suffice"):
-                soft.append((z3.Not(enc.presence[path]), 1))
-            soft.append((z3.Implies(self.on[k], enc.value["sessions_used"] == k), 1))
+                soft.append((not_(enc.presence[path]), 1))
+            soft.append((implies(self.on[k], enc.value["sessions_used"] == k), 1))
             gap = self.pathway.follow_up_gap_days
             soft.append((self.day[k] <= self.day[k - 1] + gap, 1))
         return soft
