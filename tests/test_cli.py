@@ -20,7 +20,7 @@ EXAMPLES = ROOT / "examples"
 SCRIPT = Path(sys.executable).parent / "lbp-spec"
 
 GOOD = (
-    '{"contract_version": "1.0", "consultation": "initial", "discipline": "physical_therapist",'
+    '{"contract_version": "2.0", "consultation": "initial", "discipline": "physical_therapist",'
     ' "need_for_assistance": true, "lrs": false, "nprs": %d}'
 )
 
@@ -65,7 +65,7 @@ def test_single_case_from_stdin(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_batch_with_a_bad_line_in_the_middle(capsys: pytest.CaptureFixture[str]) -> None:
     """JSON Lines: good records evaluated in order; the bad line reported by number and path."""
-    lines = [GOOD % 2, "", '{"contract_version": "1.0", "nprs": 11}', GOOD % 9]
+    lines = [GOOD % 2, "", '{"contract_version": "2.0", "nprs": 11}', GOOD % 9]
     status, out, err = run(capsys, "evaluate", "-", stdin="\n".join(lines) + "\n")
     assert ExitCode.CHECK_FAILED == status
     assert [advice_for(GOOD % 2), advice_for(GOOD % 9)] == [
@@ -158,7 +158,7 @@ def test_schema(capsys: pytest.CaptureFixture[str], name: str) -> None:
     """`lbp-spec schema case|advice` prints the shipped schema."""
     status, out, _ = run(capsys, "schema", name)
     assert (ExitCode.OK, schema_text(name)) == (status, out)
-    assert f"urn:lbp-spec:contract:1.0:{name}" == json.loads(out)["$id"]
+    assert f"urn:lbp-spec:contract:2.0:{name}" == json.loads(out)["$id"]
 
 
 def test_schema_of_an_unknown_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,7 +170,7 @@ def test_schema_of_an_unknown_document(capsys: pytest.CaptureFixture[str]) -> No
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     """--version names the package version and the contract version."""
     status, out, _ = run(capsys, "--version")
-    assert (ExitCode.OK, f"lbp-spec {__version__} (JSON contract 1.0)\n") == (status, out)
+    assert (ExitCode.OK, f"lbp-spec {__version__} (JSON contract 2.0)\n") == (status, out)
 
 
 def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:

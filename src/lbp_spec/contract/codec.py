@@ -80,7 +80,7 @@ def case_from_json(obj: object) -> Case:
         InvalidCaseError: With every problem of the document, by field path.
 
     Example:
-        >>> case = case_from_json({"contract_version": "1.0", "consultation": "initial",
+        >>> case = case_from_json({"contract_version": "2.0", "consultation": "initial",
         ...     "discipline": "physical_therapist", "need_for_assistance": True,
         ...     "lrs": False, "nprs": 4})
         >>> case.nprs

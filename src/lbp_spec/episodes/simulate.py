@@ -37,6 +37,7 @@ from lbp_spec.episodes.pathway import (
     Pathway,
     Visit,
     answers_missing,
+    ends_episode,
     horizon_day,
     problems,
     reassessment_allowed,
@@ -50,7 +51,13 @@ from lbp_spec.vocabulary import Consultation, FactorLevel, PrognosticFactor
 
 __all__ = ["PATHWAY_FIELDS", "Change", "EpisodeError", "simulate"]
 
-PATHWAY_FIELDS: Final = ("consultation", "weeks_since_start", "sessions_used")
+PATHWAY_FIELDS: Final = (
+    "consultation",
+    "weeks_since_start",
+    "sessions_used",
+    "lrs_diagnosed_earlier",
+    "complaint_duration_weeks",
+)
 """Case fields the pathway sets at each follow-up; a change cannot set them."""
 
 
@@ -134,7 +141,7 @@ def simulate(
     horizon = horizon_day(bound_weeks)
     visits = [Visit(0, start, evaluate(start, ruleset))]
     pending = list(changes)
-    while visits[-1].advice.referral is None:
+    while not ends_episode(visits[-1].advice):
         last = visits[-1]
         plan = schedule(pathway, last)
         change = pending.pop(0) if pending else None
@@ -165,11 +172,18 @@ def _next_visit(pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, chang
         raise EpisodeError(f"a change cannot set {', '.join(fixed)}")
     before = last.case.sessions_used or 0
     sessions = min(before + 1 + change.extra_sessions, day)  # at most one session a day
+    lrs = change.findings.get("lrs", last.case.lrs)
+    known = last.case.lrs or last.case.lrs_diagnosed_earlier is True
+    duration = last.case.complaint_duration_weeks
+    if duration is not None:
+        duration += week_of(day) - (last.case.weeks_since_start or 0)
     case = attrs.evolve(
         last.case,
         consultation=Consultation.FOLLOW_UP,
         weeks_since_start=week_of(day),
         sessions_used=sessions,
+        lrs_diagnosed_earlier=known if lrs else None,
+        complaint_duration_weeks=duration,
         **change.findings,
     )
     if change.reassess is not None and reassessment_allowed(pathway, last.advice, case, day):
