@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from _support import assert_proven, group, refuted, replace_rule, without_resolutions
+from _support import assert_proven, check, group, refuted, replace_rule, without_resolutions
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import Property
 from lbp_spec.rules.definitions import PROFILE_1, PROFILE_2_OR_3
+from lbp_spec.verify import Status
 from lbp_spec.vocabulary import ReferralMode
 
 GROUP = group("referral")
@@ -31,12 +32,17 @@ def test_treatment_beside_a_referral_that_replaces_it_is_caught() -> None:
 
 def test_a_referral_without_mode_is_caught() -> None:
     """A referral rule that wrote no mode would break 'every referral has one mode'."""
-    rule = GUIDELINE.rule("REDFLAG.REFER")
+    rule = GUIDELINE.rule("EVAL.LRS.MEDICATION_DOUBT")
     urgency_only = tuple(e for e in rule.then if e.slot == "referral")
-    broken = replace_rule(GUIDELINE, "REDFLAG.REFER", then=urgency_only)
-    result = refuted("referral.every_referral_has_one_mode", broken)
-    assert result.witness is not None
-    assert result.witness.red_flags
+    unresolved = without_resolutions(GUIDELINE, ["RES.REFERRAL_INSTEAD_OVER_ALONGSIDE"])
+    broken = replace_rule(unresolved, "EVAL.LRS.MEDICATION_DOUBT", then=urgency_only)
+    [prop] = [p for p in GROUP if p.name == "referral.every_referral_has_one_mode"]
+    result = check(prop, broken)
+    # No referral alongside treatment is left to reach: the property cannot be proven.
+    assert (Status.VACUOUS, "never reachable: a referral alongside treatment") == (
+        result.status,
+        result.message,
+    )
 
 
 def test_two_modes_without_their_resolution_are_caught() -> None:

@@ -360,6 +360,24 @@ INVALID: list[tuple[str, object, str, bool]] = [
         True,
     ),
     (
+        "contradiction: an LRS follow-up without lrs_diagnosed_earlier",
+        follow_up(lrs=True),
+        "lrs_diagnosed_earlier",
+        True,
+    ),
+    (
+        "contradiction: lrs_diagnosed_earlier without LRS",
+        follow_up(lrs_diagnosed_earlier=True),
+        "lrs_diagnosed_earlier",
+        True,
+    ),
+    (
+        "contradiction: complaints shorter than the treatment (library only)",
+        follow_up(complaint_duration_weeks=3),
+        "complaint_duration_weeks",
+        False,
+    ),
+    (
         "contradiction: competencies of a physical therapist",
         doc(additional_competencies=True),
         "additional_competencies",

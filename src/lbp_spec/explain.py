@@ -132,7 +132,6 @@ class _Writer:
                 f"{_words(mode)}"
             )
             self.because("referral", urgency)
-            self.because("referral_mode", mode)
         if a.consult_general_practitioner:
             self.out("Consult the general practitioner (without referring): yes")
             self.because("consult_general_practitioner", True)

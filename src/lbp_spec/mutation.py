@@ -846,7 +846,8 @@ class MutationReport:
 
     def table(self) -> str:
         """The per-operator table and the overall row, as text (``-``: not run)."""
-        head = f"{'operator':<16}" + "".join(f"{c:>11}" for c in _COLUMNS) + f"{'score':>9}"
+        width = max(16, *(len(op.value) + 2 for op in Operator))
+        head = f"{'operator':<{width}}" + "".join(f"{c:>11}" for c in _COLUMNS) + f"{'score':>9}"
         rule = "-" * len(head)
         skipped = {
             c for c, ran in (("tests", self.tests_run), ("proofs", self.proofs_run)) if not ran
@@ -860,7 +861,7 @@ class MutationReport:
             cells = "".join(f"{'-' if c in skipped else counts[c]:>11}" for c in _COLUMNS)
             score = _score(counts)
             shown = "-" if score is None else f"{100 * score:.1f}%"
-            lines.append(f"{label:<16}{cells}{shown:>9}")
+            lines.append(f"{label:<{width}}{cells}{shown:>9}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
