@@ -222,7 +222,7 @@ class Urgency(Vocabulary):
     """How soon a referral must happen, as far as the guideline says."""
 
     IMMEDIATE = "immediate"
-    """Immediately: the text makes it an emergency."""
+    """At once, where the text makes it an emergency."""
     NOT_STATED = "not_stated"
     """The guideline states no urgency for this referral; the therapist judges it.
 

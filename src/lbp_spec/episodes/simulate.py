@@ -18,7 +18,7 @@ Example:
     ... })
     >>> episode = simulate(Case(lrs=True), [worse] * 30)
     >>> [(v.day, v.advice.referral is not None) for v in episode.visits][-1]
-    (42, True)
+    (44, True)
 
 """
 
