@@ -827,6 +827,7 @@ def _worse_by_one_finding(enc: Encoding, worse: Encoding) -> z3.BoolRef:
         z3.And(
             *equal_except({duration}, None),
             enc.presence[duration],
+            worse.presence[duration],
             worse.value[duration] > enc.value[duration],
         )
     )
