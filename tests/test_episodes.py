@@ -405,3 +405,16 @@ def test_generated_lrs_episodes_are_checked_once_and_referred_by_week_8(episode:
             episode.end,
             (last.week if duration is None else duration) <= 8,
         )
+
+
+def test_lrs_that_returns_is_not_checked_again() -> None:
+    """LRS dropped and diagnosed again later was diagnosed earlier: no second check."""
+    gone = _change(3, lrs=False)
+    back = _change(7, lrs=True)
+    episode = simulate(Case(lrs=True), [gone, back], bound_weeks=3)
+    visit = episode.visits[2]
+    assert (True, True, None) == (
+        visit.case.lrs,
+        visit.case.lrs_diagnosed_earlier,
+        visit.advice.recheck_after_days,
+    )

@@ -394,6 +394,7 @@ def problems(episode: Episode) -> list[str]:
         if k == 0:
             continue
         out.extend(f"{where}: {p}" for p in _step_problems(pathway, visits[k - 1], visit))
+        out.extend(f"{where}: {p}" for p in _history_problems(visits[:k], visit))
     last = visits[-1]
     if not ends_episode(last.advice):
         plan = schedule(pathway, last)
@@ -436,7 +437,6 @@ def _step_problems(pathway: Pathway, previous: Visit, visit: Visit) -> list[str]
     for name in pathway.identity:
         if getattr(case, name) != getattr(previous.case, name):
             out.append(f"{name} changed; it stays the same throughout an episode")
-    out.extend(_history_problems(previous, visit))
     plan = schedule(pathway, previous)
     if visit.day < plan.earliest:
         out.append(f"comes before day {plan.earliest}, the earliest the pathway allows")
@@ -449,19 +449,19 @@ def _step_problems(pathway: Pathway, previous: Visit, visit: Visit) -> list[str]
     return out
 
 
-def _history_problems(previous: Visit, visit: Visit) -> list[str]:
-    """What a follow-up records of the episode, checked against the consultation before it."""
+def _history_problems(earlier: tuple[Visit, ...], visit: Visit) -> list[str]:
+    """What a follow-up records of the consultations before it, checked against them."""
     out: list[str] = []
-    case, before = visit.case, previous.case
-    if case.lrs:
-        known = before.lrs or before.lrs_diagnosed_earlier is True
+    case, before = visit.case, earlier[-1].case
+    if case.lrs and case.is_follow_up:
+        known = any(v.case.lrs for v in earlier)
         if case.lrs_diagnosed_earlier is not known:
             out.append(f"lrs_diagnosed_earlier must be {str(known).lower()}")
-    recorded, earlier = case.complaint_duration_weeks, before.complaint_duration_weeks
-    if (recorded is None) != (earlier is None):
+    recorded, previous = case.complaint_duration_weeks, before.complaint_duration_weeks
+    if (recorded is None) != (previous is None):
         out.append("complaint_duration_weeks is recorded at every consultation or at none")
-    elif recorded is not None and earlier is not None:
-        start = earlier - (before.weeks_since_start or 0)
+    elif recorded is not None and previous is not None:
+        start = previous - (before.weeks_since_start or 0)
         if recorded != start + visit.week:
             out.append(
                 f"complaint_duration_weeks is {recorded}; the complaints lasted {start} weeks "

@@ -154,7 +154,8 @@ def simulate(
             day = min(day, plan.latest)
         if day > horizon:
             break
-        visits.append(_next_visit(pathway, ruleset, last, day, change))
+        known = any(v.case.lrs for v in visits)
+        visits.append(_next_visit(pathway, ruleset, last, day, change, known))
     episode = Episode(tuple(visits), bound_weeks, pathway)
     found = problems(episode)
     if found:  # pragma: no cover - a bug in the simulator, not in its input
@@ -162,7 +163,10 @@ def simulate(
     return episode
 
 
-def _next_visit(pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, change: Change) -> Visit:
+def _next_visit(
+    pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, change: Change, known: bool
+) -> Visit:
+    """The next consultation; ``known``: LRS was the working diagnosis at an earlier one."""
     fixed = [f for f in change.findings if f in PATHWAY_FIELDS or f in pathway.identity]
     if last.case.consultation is Consultation.INITIAL and "improvement" not in change.findings:
         raise EpisodeError(f"day {day}: the first follow-up needs its improvement")
@@ -173,7 +177,6 @@ def _next_visit(pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, chang
     before = last.case.sessions_used or 0
     sessions = min(before + 1 + change.extra_sessions, day)  # at most one session a day
     lrs = change.findings.get("lrs", last.case.lrs)
-    known = last.case.lrs or last.case.lrs_diagnosed_earlier is True
     duration = last.case.complaint_duration_weeks
     if duration is not None:
         duration += week_of(day) - (last.case.weeks_since_start or 0)
