@@ -257,8 +257,15 @@ def test_profile_present_iff_physiotherapy_indicated(case: Case) -> None:
 
 @given(cases(lrs=True))
 def test_every_lrs_case_is_followed_up(case: Case) -> None:
-    """An LRS case is referred, discussed with the GP, rechecked or re-evaluated."""
+    """An LRS case is referred, discussed with the GP, rechecked or re-evaluated.
+
+    Where LRS is diagnosed, or while there is a need for assistance; an LRS patient
+    diagnosed earlier without a need for assistance has no indication, and the one
+    check after 2-4 days was advised where LRS was diagnosed.
+    """
     advice = evaluate(case)
+    if case.lrs_diagnosed_earlier and not case.need_for_assistance:
+        return
     assert (
         advice.referral is not None
         or advice.consult_general_practitioner
