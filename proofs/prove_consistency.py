@@ -50,7 +50,24 @@ def test_dropping_the_urgency_resolution_leaves_two_urgencies() -> None:
     assert result.witness_advice is not None
     fired = set(result.witness_advice.fired)
     immediate = {r.id for r, v in GUIDELINE.writers("referral") if v is Urgency.IMMEDIATE}
-    routine = {r.id for r, v in GUIDELINE.writers("referral") if v is Urgency.ROUTINE}
+    unstated = {r.id for r, v in GUIDELINE.writers("referral") if v is Urgency.NOT_STATED}
     assert fired & immediate
-    assert fired & routine
+    assert fired & unstated
     assert AdviceWarning.UNRESOLVED_COLLISION in result.witness_advice.warnings
+
+
+def test_literal_reading_gives_excluded_guidance_together() -> None:
+    """Without resolutions an LRS patient gets time- and pain-contingent guidance at once."""
+    result = refuted("consistency.no_excluded_guidance_pair", GUIDELINE.literal())
+    assert result.witness is not None
+    assert result.witness_advice is not None
+    assert True is result.witness.lrs
+    assert "EXERCISE.TYPE.GRADUAL" in result.witness_advice.fired
+
+
+def test_dropping_the_pain_guided_resolution_is_caught() -> None:
+    """Without the LRS pain-guided resolution the excluded pair comes back."""
+    weakened = without_resolutions(GUIDELINE, ["RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT"])
+    result = refuted("consistency.no_excluded_guidance_pair", weakened)
+    assert result.witness is not None
+    assert True is result.witness.lrs

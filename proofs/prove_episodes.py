@@ -18,11 +18,11 @@ from lbp_spec.advice import Window
 from lbp_spec.episodes import PATHWAY, problems
 from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty
 from lbp_spec.episodes.verify import EpisodeReport, EpisodeResult, verify_episodes
-from lbp_spec.logic import AdviceIs, flag, is_
-from lbp_spec.rule import sets
+from lbp_spec.logic import AdviceIs, flag
+from lbp_spec.rule import refer, sets
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.verify import Status
-from lbp_spec.vocabulary import Consultation, Urgency
+from lbp_spec.vocabulary import ReferralMode, Urgency
 
 pytestmark = pytest.mark.slow
 
@@ -96,8 +96,12 @@ def test_without_window_deadlines_profile_3_may_stop() -> None:
 
 
 def test_a_routine_emergency_referral_is_caught() -> None:
-    """If the emergency rule referred routinely, the episode requirement fails."""
-    weakened = replace_rule(GUIDELINE, "EMERGENCY.REFER", then=[sets("referral", Urgency.ROUTINE)])
+    """If the emergency rule gave no urgency, the episode requirement fails."""
+    weakened = replace_rule(
+        GUIDELINE,
+        "EMERGENCY.REFER",
+        then=refer(Urgency.NOT_STATED, ReferralMode.INSTEAD_OF_TREATMENT),
+    )
     result = _one("episodes.emergency_refers_immediately", weakened)
     assert Status.REFUTED is result.status
     assert result.violation is not None
@@ -106,23 +110,34 @@ def test_a_routine_emergency_referral_is_caught() -> None:
 # -- what a committee might change, and what it costs ---------------------------------------------
 
 
-def _recheck_once() -> RuleSet:
-    """LRS.RECHECK read as one check, after the initial consultation only."""
-    once = flag("lrs") & AdviceIs("referral", None) & is_("consultation", Consultation.INITIAL)
-    return replace_rule(GUIDELINE, "LRS.RECHECK", when=once)
+def _recheck_always() -> RuleSet:
+    """LRS.RECHECK read the old way: at every consultation of an LRS patient not referred."""
+    always = flag("lrs") & ~AdviceIs("referral_mode", ReferralMode.INSTEAD_OF_TREATMENT)
+    return replace_rule(GUIDELINE, "LRS.RECHECK", when=always)
 
 
-def test_one_check_keeps_profile_1_within_three_sessions() -> None:
-    """With the LRS check done once, the advice never takes profile 1 past three sessions."""
-    assert Status.PROVEN is _one("episodes.profile_1_session_limit", _recheck_once()).status
+def test_a_check_at_every_consultation_is_caught() -> None:
+    """Read as a check at every consultation, the LRS check comes again and again."""
+    result = _one("episodes.lrs_recheck_once", _recheck_always())
+    assert Status.REFUTED is result.status
+    assert result.episode is not None
+    assert 2 <= sum(1 for v in result.episode.visits if v.advice.recheck_after_days)
 
 
-def test_one_check_loses_the_lrs_referral() -> None:
-    """With the LRS check done once, nothing brings the LRS patient in by week 8."""
-    result = _one("episodes.lrs_referred_by_week_8", _recheck_once())
+def test_a_check_at_every_consultation_keeps_a_recovered_patient_coming() -> None:
+    """Read as a check at every consultation, an LRS patient who recovers is called back."""
+    result = _one("episodes.adequate_improvement_may_end", _recheck_always())
+    assert Status.REFUTED is result.status
+
+
+def test_without_the_lrs_window_persisting_lrs_is_not_evaluated() -> None:
+    """Without EVAL.LRS.WINDOW, nothing brings a persisting LRS patient in by week 8."""
+    rules = GUIDELINE.without(["EVAL.LRS.WINDOW"])
+    result = _one("episodes.lrs_evaluated_in_weeks_6_to_8", rules)
     assert Status.REFUTED is result.status
     assert result.episode is not None
     assert result.episode.visits[-1].advice.referral is None
+    assert Status.REFUTED is _one("episodes.lrs_referred_by_week_8", rules).status
 
 
 def test_a_profile_1_window_with_an_end_answers_the_open_window() -> None:

@@ -28,7 +28,13 @@ def test_proven_on_the_guideline(prop: Property) -> None:
     ],
 )
 def test_dropping_an_escalation_rule_is_caught(prop: str, rule: str) -> None:
-    """Each escalation rule is needed: without it the property is refuted at a follow-up."""
+    """Each escalation rule is needed: without it the property is refuted.
+
+    The profile escalations come at a follow-up; the LRS referrals at any consultation.
+    """
     result = refuted(prop, GUIDELINE.without([rule]))
     assert result.witness is not None
-    assert result.witness.is_follow_up
+    if rule.startswith("EVAL.LRS."):
+        assert result.witness.lrs
+    else:
+        assert result.witness.is_follow_up

@@ -7,8 +7,8 @@ import pytest
 from _support import assert_proven, group, refuted, replace_rule
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import Property
-from lbp_spec.rule import sets
-from lbp_spec.vocabulary import Urgency
+from lbp_spec.rule import refer
+from lbp_spec.vocabulary import ReferralMode, Urgency
 
 GROUP = group("safety")
 
@@ -29,12 +29,16 @@ def test_without_the_emergency_rule_an_emergency_goes_unreferred() -> None:
 
 
 def test_a_routine_emergency_referral_is_caught() -> None:
-    """If the emergency rule referred routinely, the immediacy properties fail."""
-    weakened = replace_rule(GUIDELINE, "EMERGENCY.REFER", then=[sets("referral", Urgency.ROUTINE)])
+    """If the emergency rule gave no urgency, the immediacy properties fail."""
+    weakened = replace_rule(
+        GUIDELINE,
+        "EMERGENCY.REFER",
+        then=refer(Urgency.NOT_STATED, ReferralMode.INSTEAD_OF_TREATMENT),
+    )
     result = refuted("safety.emergency_refers_immediately", weakened)
     assert result.witness_advice is not None
     assert result.witness_advice.referral is not None
-    assert Urgency.ROUTINE is result.witness_advice.referral.urgency
+    assert Urgency.NOT_STATED is result.witness_advice.referral.urgency
 
 
 def test_without_the_safety_net_an_lrs_patient_is_not_warned() -> None:

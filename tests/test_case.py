@@ -38,7 +38,7 @@ VALID_FOLLOW_UP_VALUES: dict[str, Any] = {
     "improvement": Improvement.ADEQUATE,
     "reevaluation_new_insights": False,
     "adjustment_expected_to_suffice": False,
-    "medication_dose_doubt": False,
+    "lrs_diagnosed_earlier": False,
 }
 
 
@@ -263,6 +263,60 @@ def test_follow_up_without_any_follow_up_field_names_all_three() -> None:
     """A bare follow-up names all three required fields."""
     expected = ["improvement", "sessions_used", "weeks_since_start"]
     assert expected == paths_of(Case, consultation=Consultation.FOLLOW_UP)
+
+
+def test_medication_dose_doubt_is_accepted_at_the_initial_consultation() -> None:
+    """Doubt about the medication dose has no time condition: it may be recorded at once."""
+    assert True is Case(lrs=True, medication_dose_doubt=True).medication_dose_doubt
+
+
+def test_lrs_diagnosed_earlier_is_required_at_an_lrs_follow_up() -> None:
+    """At a follow-up of an LRS patient, whether LRS was diagnosed before must be said."""
+    [(path, message)] = problems_of(Case, **FOLLOW_UP, lrs=True)
+    assert "lrs_diagnosed_earlier" == path
+    assert "is required at a follow-up when lrs is true" in message
+
+
+def test_lrs_diagnosed_earlier_is_accepted_at_an_lrs_follow_up() -> None:
+    """Both answers are valid at an LRS follow-up."""
+    assert (True, False) == tuple(
+        Case(**FOLLOW_UP, lrs=True, lrs_diagnosed_earlier=v).lrs_diagnosed_earlier
+        for v in (True, False)
+    )
+
+
+def test_lrs_diagnosed_earlier_is_rejected_without_lrs() -> None:
+    """The field describes an LRS diagnosis, so it is absent when lrs is false."""
+    [(path, message)] = problems_of(Case, **FOLLOW_UP, lrs_diagnosed_earlier=False)
+    assert (
+        "lrs_diagnosed_earlier",
+        "describes an LRS diagnosis; must be absent when lrs is false",
+    ) == (path, message)
+
+
+@pytest.mark.parametrize(("duration", "valid"), [(3, False), (4, True), (5, True)])
+def test_complaint_duration_is_at_least_the_weeks_of_treatment(duration: int, valid: bool) -> None:
+    """The complaints began before the treatment: duration below weeks_since_start (4) is wrong."""
+    fields = {**FOLLOW_UP, "complaint_duration_weeks": duration}
+    if valid:
+        assert duration == Case(**fields).complaint_duration_weeks
+    else:
+        assert ["complaint_duration_weeks"] == paths_of(Case, **fields)
+
+
+def test_course_judgements_are_accepted_at_the_initial_consultation() -> None:
+    """How long the complaints lasted and how pain and function went are known at once."""
+    case = Case(
+        lrs=True,
+        complaint_duration_weeks=7,
+        pain_alleviation=Improvement.ADEQUATE,
+        loss_of_function_decrease=Improvement.INADEQUATE,
+    )
+    assert (7, Improvement.ADEQUATE, Improvement.INADEQUATE) == (
+        case.complaint_duration_weeks,
+        case.pain_alleviation,
+        case.loss_of_function_decrease,
+    )
 
 
 def test_optional_follow_up_fields_may_be_absent_at_a_follow_up() -> None:

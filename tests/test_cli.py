@@ -22,7 +22,7 @@ EXAMPLES = ROOT / "examples"
 SCRIPT = Path(sys.executable).parent / "lbp-spec"
 
 GOOD = (
-    '{"contract_version": "1.0", "consultation": "initial", "discipline": "physical_therapist",'
+    '{"contract_version": "2.0", "consultation": "initial", "discipline": "physical_therapist",'
     ' "need_for_assistance": true, "lrs": false, "nprs": %d}'
 )
 
@@ -68,7 +68,7 @@ def test_single_case_from_stdin(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_batch_with_a_bad_line_in_the_middle(capsys: pytest.CaptureFixture[str]) -> None:
     """JSON Lines: good records evaluated in order; the bad line reported by number and path."""
-    lines = [GOOD % 2, "", '{"contract_version": "1.0", "nprs": 11}', GOOD % 9]
+    lines = [GOOD % 2, "", '{"contract_version": "2.0", "nprs": 11}', GOOD % 9]
     status, out, err = run(capsys, "evaluate", "-", stdin="\n".join(lines) + "\n")
     assert ExitCode.CHECK_FAILED == status
     answers = [json.loads(line) for line in out.splitlines()]
@@ -167,7 +167,7 @@ def test_schema(capsys: pytest.CaptureFixture[str], name: str) -> None:
     """`lbp-spec schema case|advice` prints the shipped schema."""
     status, out, _ = run(capsys, "schema", name)
     assert (ExitCode.OK, schema_text(name)) == (status, out)
-    assert f"urn:lbp-spec:contract:1.0:{name}" == json.loads(out)["$id"]
+    assert f"urn:lbp-spec:contract:2.0:{name}" == json.loads(out)["$id"]
 
 
 def test_schema_of_an_unknown_document(capsys: pytest.CaptureFixture[str]) -> None:
@@ -179,7 +179,7 @@ def test_schema_of_an_unknown_document(capsys: pytest.CaptureFixture[str]) -> No
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     """--version names the package version and the contract version."""
     status, out, _ = run(capsys, "--version")
-    assert (ExitCode.OK, f"lbp-spec {__version__} (JSON contract 1.0)\n") == (status, out)
+    assert (ExitCode.OK, f"lbp-spec {__version__} (JSON contract 2.0)\n") == (status, out)
 
 
 def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -302,7 +302,7 @@ def test_batch_whose_first_line_is_broken(capsys: pytest.CaptureFixture[str]) ->
 HOSTILE_BATCH = b"".join(
     [
         (GOOD % 1).encode() + b"\n",
-        b'{"contract_version": "1.0", "nprs": \xff}\n',  # not UTF-8
+        b'{"contract_version": "2.0", "nprs": \xff}\n',  # not UTF-8
         (GOOD % 2).replace('"initial"', '"ini\u2028tial"').encode() + b"\r\n",
         (GOOD % 3).replace("4", "1" * 5000).replace('"nprs": 3', '"nprs": ' + "1" * 5000).encode()
         + b"\n",
@@ -359,7 +359,7 @@ _PREFIXES = (
 
 def test_batch_error_line_names_the_problems(capsys: pytest.CaptureFixture[str]) -> None:
     """An invalid record's stdout line carries its problems by field path, and its id."""
-    bad = '{"id": "r1", "contract_version": "1.0", "nprs": 11}'
+    bad = '{"id": "r1", "contract_version": "2.0", "nprs": 11}'
     _, out, _ = run(capsys, "evaluate", stdin=f"{GOOD % 2}\n{bad}\n")
     error = json.loads(out.splitlines()[1])
     assert (2, "r1", {"path": "nprs", "message": "must be 0 to 10, got 11"}) == (
@@ -371,7 +371,7 @@ def test_batch_error_line_names_the_problems(capsys: pytest.CaptureFixture[str])
 
 def test_single_document_not_utf8(capsys: pytest.CaptureFixture[str]) -> None:
     """One pretty-printed document that is not UTF-8: a document problem, status 1, no crash."""
-    data = b'{\n  "contract_version": "1.0",\n  "lrs": "\xff"\n}\n'
+    data = b'{\n  "contract_version": "2.0",\n  "lrs": "\xff"\n}\n'
     status, out, err = run(capsys, "evaluate", stdin=data)
     assert (ExitCode.CHECK_FAILED, "", True) == (
         status,

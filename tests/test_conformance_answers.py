@@ -180,13 +180,18 @@ def test_not_an_advice(text: str) -> None:
 
 
 def test_differences_name_the_field() -> None:
-    """A referral that differs only in urgency is reported at referral.urgency."""
-    routine = canonical(advice_doc(Case(lrs=True, nprs=9)))
+    """A referral that differs only in urgency, or only in mode, is reported at that part."""
+    expected = canonical(advice_doc(Case(lrs=True, nprs=9)))
     doc = advice_doc(Case(lrs=True, nprs=9))
     doc["referral"]["urgency"] = "immediate"
-    immediate = canonical(doc)
-    found = differences(routine, immediate)
-    assert [("referral.urgency", "routine", "immediate")] == [(p, e, a) for p, _, e, a in found]
+    found = differences(expected, canonical(doc))
+    assert [("referral.urgency", "not_stated", "immediate")] == [(p, e, a) for p, _, e, a in found]
+    doc = advice_doc(Case(lrs=True, nprs=9))
+    doc["referral"]["mode"] = "alongside_treatment"
+    found = differences(expected, canonical(doc))
+    assert [("referral.mode", "instead_of_treatment", "alongside_treatment")] == [
+        (p, e, a) for p, _, e, a in found
+    ]
 
 
 def test_every_normative_field_is_compared() -> None:
@@ -196,7 +201,11 @@ def test_every_normative_field_is_compared() -> None:
         FieldKind.FLAG: None,
         FieldKind.NUMBER: 2,
         FieldKind.CHOICE: "offer",
-        FieldKind.REFERRAL: {"to": "general_practitioner", "urgency": "immediate"},
+        FieldKind.REFERRAL: {
+            "to": "general_practitioner",
+            "urgency": "immediate",
+            "mode": "instead_of_treatment",
+        },
         FieldKind.WINDOW: [1, 99],
         FieldKind.SET: [],
     }
@@ -256,7 +265,7 @@ def test_whitespace_before_a_colon_without_duplicates_agrees() -> None:
 def test_an_unsupported_contract_version_is_invalid() -> None:
     """An answer claiming contract 9.9 never agrees, in either path."""
     expected, text = expected_and_text()
-    other = text.replace('"contract_version":"1.0"', '"contract_version":"9.9"')
+    other = text.replace('"contract_version":"2.0"', '"contract_version":"9.9"')
     assert other != text
     verdicts = (agrees(other, expected), read_answer(other))
     assert [ErrorKind.INVALID_ADVICE, ErrorKind.INVALID_ADVICE] == [

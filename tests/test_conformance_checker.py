@@ -187,7 +187,11 @@ def test_a_lying_program(vendor: Path, suite: Suite) -> None:
     assert {0, TRIGGER_NPRS} == set(failed)  # the fracture (nprs 0) and severe LRS are referred
     (disagreement,) = failed[TRIGGER_NPRS].disagreements
     assert "referral" == disagreement.path
-    assert {"to": "general_practitioner", "urgency": "routine"} == disagreement.expected
+    assert {
+        "to": "general_practitioner",
+        "urgency": "not_stated",
+        "mode": "instead_of_treatment",
+    } == disagreement.expected
     assert disagreement.actual is None
     assert ("LRS.REFER.SEVERE",) == disagreement.rules
     text = report_text(report)

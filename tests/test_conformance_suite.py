@@ -155,7 +155,7 @@ def test_manifest(suite: Suite) -> None:
     counts = Counter(v.group for v in suite.vectors)
     assert {g: counts[g] for g in GROUPS} == manifest["groups"]
     assert len(suite.vectors) == manifest["vectors"] == len({v.id for v in suite.vectors})
-    assert manifest["suite_version"].startswith("1.0+")
+    assert manifest["suite_version"].startswith("2.0+")
     assert manifest["sha256"].startswith(manifest["suite_version"][4:])
     assert 2021 == manifest["generator"]["seed"]
     assert 200 == manifest["groups"]["random"] == manifest["generator"]["random"]

@@ -43,7 +43,7 @@ ADVICE_VALIDATOR = Draft202012Validator(advice_schema())
 Doc = dict[str, Any]
 
 BASE: Doc = {
-    "contract_version": "1.0",
+    "contract_version": "2.0",
     "consultation": "initial",
     "discipline": "physical_therapist",
     "need_for_assistance": True,
@@ -143,9 +143,9 @@ def test_advice_informative_parts_may_be_absent(case: Case) -> None:
 
 
 def test_every_document_carries_the_contract_version() -> None:
-    """Case and advice documents carry contract_version 1.0."""
+    """Case and advice documents carry contract_version 2.0."""
     case = case_from_json(BASE)
-    assert ("1.0", "1.0", "1.0") == (
+    assert ("2.0", "2.0", "2.0") == (
         CONTRACT_VERSION,
         case_to_json(case)["contract_version"],
         advice_to_json(evaluate(case))["contract_version"],
@@ -175,7 +175,7 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
     """Each schema is itself a valid draft 2020-12 schema, with $id and no extra properties."""
     schema = schema_for(name)
     Draft202012Validator.check_schema(schema)
-    assert (f"urn:lbp-spec:contract:1.0:{name}", False) == (
+    assert (f"urn:lbp-spec:contract:2.0:{name}", False) == (
         schema["$id"],
         schema["additionalProperties"],
     )
@@ -361,6 +361,24 @@ INVALID: list[tuple[str, object, str, bool]] = [
         True,
     ),
     (
+        "contradiction: an LRS follow-up without lrs_diagnosed_earlier",
+        follow_up(lrs=True),
+        "lrs_diagnosed_earlier",
+        True,
+    ),
+    (
+        "contradiction: lrs_diagnosed_earlier without LRS",
+        follow_up(lrs_diagnosed_earlier=True),
+        "lrs_diagnosed_earlier",
+        True,
+    ),
+    (
+        "contradiction: complaints shorter than the treatment (library only)",
+        follow_up(complaint_duration_weeks=3),
+        "complaint_duration_weeks",
+        False,
+    ),
+    (
         "contradiction: competencies of a physical therapist",
         doc(additional_competencies=True),
         "additional_competencies",
@@ -372,8 +390,8 @@ INVALID: list[tuple[str, object, str, bool]] = [
         "sbst.psychosocial",
         False,
     ),
-    ("unsupported contract version", doc(contract_version="2.0"), "contract_version", True),
-    ("contract version as a number", doc(contract_version=1.0), "contract_version", True),
+    ("unsupported contract version", doc(contract_version="1.0"), "contract_version", True),
+    ("contract version as a number", doc(contract_version=2.0), "contract_version", True),
 ]
 
 
@@ -397,11 +415,11 @@ def test_enum_problem_names_the_allowed_values() -> None:
 
 
 def test_unsupported_version_is_the_only_problem() -> None:
-    """An unsupported version is reported alone, naming the supported versions."""
+    """A 1.0 document is reported alone, naming the supported version (2.0)."""
     with pytest.raises(InvalidCaseError) as info:
-        case_from_json({"contract_version": "2.0", "nprs": "many"})
+        case_from_json({"contract_version": "1.0", "nprs": "many"})
     assert [
-        ("contract_version", 'unsupported contract version "2.0"; this package reads: 1.0')
+        ("contract_version", 'unsupported contract version "1.0"; this package reads: 2.0')
     ] == [(p.path, p.message) for p in info.value.problems]
 
 
@@ -534,7 +552,10 @@ INVALID_ADVICE: list[tuple[str, Callable[[], Doc], str, bool]] = [
     ),
     (
         "bad referral urgency",
-        lambda: _set(["referral"], {"to": "general_practitioner", "urgency": "soon"}),
+        lambda: _set(
+            ["referral"],
+            {"to": "general_practitioner", "urgency": "routine", "mode": "instead_of_treatment"},
+        ),
         "referral.urgency",
         True,
     ),
@@ -606,6 +627,7 @@ def test_advice_json_shape() -> None:
             "neurological_examination",
             "recheck_after_days",
             "reevaluation_after_weeks",
+            "lrs_evaluation_after_weeks",
             "session_limit",
             "interventions",
             "education",
@@ -629,11 +651,15 @@ def test_advice_json_shape() -> None:
 
 
 def test_referral_json() -> None:
-    """A referral is an object naming the GP and the urgency."""
+    """A referral is an object naming the GP, the urgency and whether it replaces treatment."""
     out = advice_to_json(
         evaluate(case_from_json(doc(neurological_emergency_signs=["urine_retention"])))
     )
-    assert {"to": "general_practitioner", "urgency": Urgency.IMMEDIATE.value} == out["referral"]
+    assert {
+        "to": "general_practitioner",
+        "urgency": Urgency.IMMEDIATE.value,
+        "mode": "instead_of_treatment",
+    } == out["referral"]
 
 
 # -- examples -------------------------------------------------------------------------------------
@@ -653,9 +679,18 @@ EXPECTED_EXAMPLES: dict[str, dict[str, Any]] = {
         "reevaluation_after_weeks": [6, 12],
     },
     "lrs-recheck.json": {"profile": 2, "referral": None, "recheck_after_days": [2, 4]},
-    "lrs-severe-pain.json": {"profile": None, "referral": "routine"},
+    "lrs-severe-pain.json": {"profile": None, "referral": "not_stated"},
     "cauda-equina-emergency.json": {"profile": None, "referral": "immediate"},
-    "red-flag-fracture.json": {"profile": None, "referral": "routine"},
+    "red-flag-fracture.json": {"profile": None, "referral": "not_stated"},
+    "lrs-weakness-persists-week-7.json": {
+        "profile": 2,
+        "referral": "not_stated",
+        "physiotherapy_indicated": False,
+        "exercise_therapy": "not_indicated",
+        "session_limit": None,
+        "reevaluation_after_weeks": None,
+        "recheck_after_days": None,
+    },
     "no-need-for-assistance.json": {
         "profile": None,
         "referral": None,

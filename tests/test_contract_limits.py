@@ -42,7 +42,7 @@ from lbp_spec.errors import Problem
 from lbp_spec.evaluator import evaluate
 
 GOOD: dict[str, Any] = {
-    "contract_version": "1.0",
+    "contract_version": "2.0",
     "consultation": "initial",
     "discipline": "physical_therapist",
     "need_for_assistance": True,

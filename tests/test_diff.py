@@ -24,7 +24,7 @@ WHAT_IF = textwrap.dedent(
     """What if mobilisation were allowed for LRS patients in profiles 2 and 3?"""
     from lbp_spec.logic import flag
     from lbp_spec.rule import Rule, strength
-    from lbp_spec.rules.definitions import PROFILE_1
+    from lbp_spec.rules.definitions import TREATED_PROFILE_1
     from lbp_spec.vocabulary import Intervention, Section, Strength
 
     RULES = (
@@ -33,7 +33,7 @@ WHAT_IF = textwrap.dedent(
             section=Section.PASSIVE,
             title="LRS: preferably no mobilisation or manipulation, in profile 1 only",
             quote=("Preferably do not perform manipulations and mobilisations.",),
-            when=flag("lrs") & PROFILE_1,
+            when=flag("lrs") & TREATED_PROFILE_1,
             then=strength(
                 Strength.PREFERABLY_NOT, Intervention.MOBILISATION, Intervention.MANIPULATION
             ),

@@ -46,6 +46,7 @@ def test_patient_words_name_no_field_and_no_python_literal() -> None:
         weeks_since_start=6,
         sessions_used=1,
         improvement=Improvement.INADEQUATE,
+        lrs_diagnosed_earlier=True,
         prognostic_factors={PrognosticFactor.LEG_PAIN: FactorLevel.DOMINANT},
     )
     words = DOCS.patient_words(case)

@@ -28,6 +28,7 @@ from lbp_spec.episodes.properties import CATALOGUE
 from lbp_spec.episodes.report import render_timeline
 from lbp_spec.episodes.strategies import episodes
 from lbp_spec.vocabulary import (
+    AdviceWarning,
     EvaluationAction,
     FactorLevel,
     Improvement,
@@ -84,19 +85,28 @@ def test_recheck_comes_two_to_four_days_later(asked: int, day: int) -> None:
     assert day == episode.visits[1].day
 
 
-def test_lrs_without_improvement_is_rechecked_until_referred_in_week_6() -> None:
-    """Checked every 4 days, an LRS patient is referred at the first consultation of week 6."""
+def test_lrs_without_improvement_is_rechecked_once_and_referred_in_week_6() -> None:
+    """Checked once after 4 days, then weekly, an LRS patient is referred in week 6."""
     episode = simulate(Case(lrs=True), [_change(4)] * 20)
-    assert list(range(0, 45, 4)) == _days(episode)
+    assert [0, 4, 11, 18, 25, 32, 39, 46] == _days(episode)
+    assert [True] + [False] * 7 == [v.advice.recheck_after_days is not None for v in episode.visits]
     last = episode.visits[-1]
     assert (6, EpisodeEnd.REFERRED) == (last.week, episode.end)
     assert "EVAL.LRS.PERSISTENT" in last.advice.fired
 
 
+def test_lrs_evaluation_counts_the_weeks_of_complaints() -> None:
+    """Complaints of 4 weeks at the start: the evaluation is due by week 8 of them (day 34)."""
+    episode = simulate(Case(lrs=True, complaint_duration_weeks=4), [_change(3), _change(60)])
+    assert [0, 3, 34] == _days(episode)
+    last = episode.visits[-1]
+    assert (8, EpisodeEnd.REFERRED) == (last.case.complaint_duration_weeks, episode.end)
+
+
 def test_changes_running_out_keep_the_required_consultations() -> None:
-    """Once the changes run out, the required rechecks still come, findings unchanged."""
+    """Once the changes run out, the required consultations still come, findings unchanged."""
     episode = simulate(Case(lrs=True), [_change(3)])
-    assert [0, 3, 5, 7] == _days(episode)[:4]
+    assert [0, 3, 10, 17] == _days(episode)[:4]
     assert EpisodeEnd.REFERRED is episode.end
 
 
@@ -147,11 +157,33 @@ def test_adequate_improvement_lifts_the_deadline() -> None:
     assert NextStep.REEVALUATION is next_step(episode.visits[1])
 
 
-def test_adequate_improvement_keeps_the_lrs_recheck() -> None:
-    """An LRS patient who improves adequately is still called back after 2-4 days."""
+def test_adequate_improvement_after_the_lrs_check_may_end_the_episode() -> None:
+    """An LRS patient who improves adequately after the one check is not called back."""
     episode = simulate(Case(lrs=True), [Change(after_days=3, findings=ADEQUATE)], bound_weeks=1)
     plan = schedule(PATHWAY, episode.visits[1])
-    assert (True, NextStep.RECHECK) == (plan.required, plan.step)
+    assert (False, EpisodeEnd.NOT_REQUIRED) == (plan.required, episode.end)
+
+
+def test_lrs_first_diagnosed_at_a_follow_up_gets_its_check() -> None:
+    """LRS that becomes the working diagnosis at a follow-up is checked after 2-4 days."""
+    change = Change(after_days=7, findings={**ADEQUATE, "lrs": True})
+    episode = simulate(Case(), [change], bound_weeks=2)
+    visit = episode.visits[1]
+    plan = schedule(PATHWAY, visit)
+    assert (False, True, NextStep.RECHECK) == (
+        visit.case.lrs_diagnosed_earlier,
+        plan.required,
+        plan.step,
+    )
+
+
+def test_a_referral_alongside_treatment_does_not_end_the_episode() -> None:
+    """Doubt about the medication refers alongside the treatment: the episode goes on."""
+    doubt = _change(3, medication_dose_doubt=True)
+    episode = simulate(Case(lrs=True), [doubt, _change(7)], bound_weeks=3)
+    referral = episode.visits[1].advice.referral
+    assert referral is not None
+    assert ("alongside_treatment", 10) == (referral.mode.value, episode.visits[2].day)
 
 
 # -- the end of an episode ------------------------------------------------------------------------
@@ -230,10 +262,12 @@ def test_sessions_grow_by_one_a_consultation_and_the_extra_sessions() -> None:
 
 
 def test_profile_1_fourth_session_is_warned() -> None:
-    """The fourth session of an LRS patient in profile 1 carries the limit warning (day 6-12)."""
-    episode = simulate(Case(lrs=True), [_change(2)] * 3)
-    warned = [v.day for v in episode.visits if v.advice.warnings]
-    assert 6 == warned[0]
+    """The fourth session of an LRS patient in profile 1 carries the limit warning (day 16)."""
+    episode = simulate(Case(lrs=True, prognostic_factors={}), [_change(2)] * 3)
+    exceeded = AdviceWarning.SESSION_LIMIT_EXCEEDED
+    warned = [v.day for v in episode.visits if exceeded in v.advice.warnings]
+    assert [0, 2, 9, 16] == _days(episode)[:4]
+    assert 16 == warned[0]
 
 
 # -- problems: the pathway check rejects what it should -------------------------------------------
@@ -355,8 +389,32 @@ def test_generated_episodes_meet_the_requirements(episode: Episode) -> None:
 
 
 @given(episodes(lrs=True, improvement=Improvement.INADEQUATE, flags=False))
-def test_generated_lrs_episodes_are_referred_in_week_6(episode: Episode) -> None:
-    """Every simulated LRS episode without improvement ends in a referral by week 6."""
-    last = episode.visits[-1]
-    assert (EpisodeEnd.REFERRED, True) == (episode.end, last.week <= 6)
-    assert all(v.advice.recheck_after_days is not None for v in episode.visits[:-1])
+def test_generated_lrs_episodes_are_checked_once_and_referred_by_week_8(episode: Episode) -> None:
+    """A simulated LRS episode is checked once; with persisting complaints, referred by week 8.
+
+    Persisting: a need for assistance throughout and complaints of under 8 weeks at the start.
+    """
+    rechecks = [k for k, v in enumerate(episode.visits) if v.advice.recheck_after_days]
+    assert rechecks in ([], [0])
+    start = episode.visits[0].case
+    weeks = start.complaint_duration_weeks or 0
+    if all(v.case.need_for_assistance for v in episode.visits) and weeks <= 7:
+        last = episode.visits[-1]
+        duration = last.case.complaint_duration_weeks
+        assert (EpisodeEnd.REFERRED, True) == (
+            episode.end,
+            (last.week if duration is None else duration) <= 8,
+        )
+
+
+def test_lrs_that_returns_is_not_checked_again() -> None:
+    """LRS dropped and diagnosed again later was diagnosed earlier: no second check."""
+    gone = _change(3, lrs=False)
+    back = _change(7, lrs=True)
+    episode = simulate(Case(lrs=True), [gone, back], bound_weeks=3)
+    visit = episode.visits[2]
+    assert (True, True, None) == (
+        visit.case.lrs,
+        visit.case.lrs_diagnosed_earlier,
+        visit.advice.recheck_after_days,
+    )

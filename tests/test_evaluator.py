@@ -29,7 +29,7 @@ from lbp_spec.logic import (
 )
 from lbp_spec.rule import intervention_slot
 from lbp_spec.strategies import cases
-from lbp_spec.vocabulary import AdviceWarning, Intervention, PrognosticFactor, Urgency
+from lbp_spec.vocabulary import AdviceWarning, Intervention, PrognosticFactor, ReferralMode, Urgency
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -58,6 +58,8 @@ def _decided(advice: Advice, slot: str) -> object:
     """The decided value of a single advice slot, read back from the advice."""
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     if slot.startswith("interventions."):
         return advice.strength(Intervention(slot.split(".", 1)[1]))
     return getattr(advice, slot)
@@ -107,7 +109,9 @@ def _permitting(advice: Advice) -> list[Intervention]:
 
 def _emergency(case: Case) -> bool:
     exam = case.neurological_exam
-    return bool(case.neurological_emergency_signs) or (exam is not None and exam.mrc_lowest <= 3)
+    return bool(case.neurological_emergency_signs) or (
+        exam is not None and (exam.mrc_lowest <= 3 or exam.extensor_plantar_response)
+    )
 
 
 # -- totality and determinism ------------------------------------------------------------------
@@ -229,7 +233,7 @@ def test_emergency_sign_makes_the_referral_immediate(case: Case) -> None:
     """Any neurological emergency sign, or MRC at most 3, gives an immediate referral."""
     if not _emergency(case):
         return
-    assert Referral(Urgency.IMMEDIATE) == evaluate(case).referral
+    assert Referral(Urgency.IMMEDIATE, ReferralMode.INSTEAD_OF_TREATMENT) == evaluate(case).referral
 
 
 @given(cases())
@@ -242,21 +246,32 @@ def test_immediate_referral_only_for_an_emergency(case: Case) -> None:
 
 @given(cases())
 def test_profile_present_iff_physiotherapy_indicated(case: Case) -> None:
-    """A profile is assigned exactly when physiotherapy is indicated, and it is 1, 2 or 3."""
+    """Therapy is indicated exactly when a profile is assigned and not replaced by a referral."""
     advice = evaluate(case)
-    assert advice.physiotherapy_indicated == (advice.profile is not None)
+    instead = (
+        advice.referral is not None and advice.referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+    )
+    assert advice.physiotherapy_indicated == (advice.profile is not None and not instead)
     assert advice.profile in (None, 1, 2, 3)
 
 
 @given(cases(lrs=True))
 def test_every_lrs_case_is_followed_up(case: Case) -> None:
-    """An LRS case is referred, discussed with the GP, rechecked or re-evaluated."""
+    """An LRS case is referred, discussed with the GP, rechecked or re-evaluated.
+
+    Where LRS is diagnosed, or while there is a need for assistance; an LRS patient
+    diagnosed earlier without a need for assistance has no indication, and the one
+    check after 2-4 days was advised where LRS was diagnosed.
+    """
     advice = evaluate(case)
+    if case.lrs_diagnosed_earlier and not case.need_for_assistance:
+        return
     assert (
         advice.referral is not None
         or advice.consult_general_practitioner
         or advice.recheck_after_days is not None
         or advice.reevaluation_after_weeks is not None
+        or advice.lrs_evaluation_after_weeks is not None
     )
 
 
@@ -363,7 +378,7 @@ def test_every_declared_resolution_is_applied_somewhere() -> None:
         for case in _regression_cases()
         for a in evaluate(case).resolutions
     }
-    assert (declared, 21) == (seen, len(declared))
+    assert (declared, 36) == (seen, len(declared))
 
 
 def _collides(rs: RuleSet, advice: Advice) -> bool:

@@ -30,8 +30,8 @@ def test_example_is_the_builtin_module_with_one_change() -> None:
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
     assert [
-        '-        when=flag("lrs") & HAS_PROFILE,',
-        '+        when=flag("lrs") & PROFILE_1,',
+        '-        when=flag("lrs") & TREATED,',
+        '+        when=flag("lrs") & TREATED_PROFILE_1,',
     ] == changed
 
 

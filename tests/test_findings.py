@@ -115,6 +115,18 @@ def test_known_collisions_are_found_typed_and_decided(report: LiteralReport) -> 
             FindingKind.CONFLICTING_STRENGTHS,
             ("RES.PROFILE_1_OVER_LRS_MOBILISATION",),
         ),
+        "EVAL.LRS.MEDICATION_DOUBT vs EVAL.LRS.PERSISTENT": (
+            FindingKind.CONFLICTING_VALUES,
+            ("RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",),
+        ),
+        "EDUCATION.LRS.MOVE_GUIDED_BY_PAIN vs EXERCISE.TYPE.GRADUAL": (
+            FindingKind.EXCLUDED_GUIDANCE,
+            ("RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",),
+        ),
+        "EXERCISE.TYPE.GRADUAL vs EXERCISE.LRS.HIGH_RESPONSIVENESS": (
+            FindingKind.EXCLUDED_GUIDANCE,
+            ("RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",),
+        ),
     }
     found = _by_key(report)
     actual = {
@@ -123,6 +135,14 @@ def test_known_collisions_are_found_typed_and_decided(report: LiteralReport) -> 
         if key in found
     }
     assert expected == actual
+
+
+def test_excluded_guidance_pairs_have_a_witness_and_do_not_remain(report: LiteralReport) -> None:
+    """Each excluded pair the literal text gives is shown on an LRS patient and resolved."""
+    found = [c for c in report.collisions if c.kind is FindingKind.EXCLUDED_GUIDANCE]
+    assert [(True, Status.FOUND, Status.CLEAR)] * 2 == [
+        (c.witness is not None and c.witness.lrs, c.status, c.after_resolution) for c in found
+    ]
 
 
 def test_mobilisation_and_manipulation_are_one_finding(report: LiteralReport) -> None:
@@ -251,7 +271,7 @@ def test_conflict_kinds() -> None:
         Conflict(mob, Strength.CONSIDER, Strength.PREFERABLY_NOT).kind,
         Conflict(mob, Strength.DO_NOT, Strength.PREFERABLY_NOT).kind,
         Conflict(mob, Strength.OFFER, Strength.CONSIDER).kind,
-        Conflict("referral", Urgency.IMMEDIATE, Urgency.ROUTINE).kind,
+        Conflict("referral", Urgency.IMMEDIATE, Urgency.NOT_STATED).kind,
     ]
 
 

@@ -106,7 +106,7 @@ LINE_PARTS = st.sampled_from(
         b"\xe2\x80\xa8",  # U+2028
         b"\xe2\x80\xa9",  # U+2029
         b'"\xc3\xa9"',
-        b'{"contract_version": "1.0", "consultation": "initial", "discipline": '
+        b'{"contract_version": "2.0", "consultation": "initial", "discipline": '
         b'"physical_therapist", "need_for_assistance": true, "lrs": false, "nprs": 4}',
         b"[[[[",
         b"1" * 50,
@@ -139,7 +139,7 @@ def test_evaluate_batch_answers_every_record_in_place(lines: list[bytes]) -> Non
     """lbp-spec evaluate on JSON Lines: one output line per non-blank input line, by number."""
     good = json.dumps(
         {
-            "contract_version": "1.0",
+            "contract_version": "2.0",
             "consultation": "initial",
             "discipline": "physical_therapist",
             "need_for_assistance": True,

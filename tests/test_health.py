@@ -43,6 +43,8 @@ def _read(advice: Advice, slot: str) -> object:
         return advice.strength(Intervention(slot.split(".", 1)[1]))
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     if slot.startswith("neurological_examination."):
         return getattr(advice.neurological_examination, slot.split(".", 1)[1])
     return getattr(advice, slot)

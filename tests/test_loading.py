@@ -18,9 +18,9 @@ from lbp_spec.loading import load_ruleset
 RULES_PACKAGE = Path(__file__).parents[1] / "src" / "lbp_spec" / "rules"
 
 # The change the how-to walks through: LRS discourages mobilisation in profile 1 only.
-BEFORE = """        when=flag("lrs") & HAS_PROFILE,
+BEFORE = """        when=flag("lrs") & TREATED,
         then=strength(Strength.PREFERABLY_NOT, M.MOBILISATION, M.MANIPULATION),"""
-AFTER = BEFORE.replace("HAS_PROFILE", "PROFILE_1")
+AFTER = BEFORE.replace("TREATED", "TREATED_PROFILE_1")
 CHANGED_RULE = "PASSIVE.LRS.PREFERABLY_NO_MOBILISATION"
 
 
@@ -131,7 +131,10 @@ def test_stale_bytecode_cache_is_never_used(tmp_path: Path) -> None:
 
     py_compile.compile(str(module), doraise=True)
     text = module.read_text(encoding="utf-8")
-    changed = text.replace(BEFORE, BEFORE.replace("HAS_PROFILE", "PROFILE_1  "))
+    changed = text.replace(BEFORE, AFTER)
+    longer = len(changed) - len(text)  # take as much off the end of the docstring's first line
+    end = changed.index('"""\n')
+    changed = changed[: end - longer] + changed[end:]
     assert len(changed) == len(text)
     module.write_text(changed, encoding="utf-8")
     os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -63,7 +63,7 @@ def _rule(rule_id: str, when: Expr, then: Iterable[Effect]) -> Rule:
 TINY = RuleSet(
     "tiny",
     [
-        _rule("T.REFER", flag("lrs") & SEVERE_PAIN, [sets("referral", Urgency.ROUTINE)]),
+        _rule("T.REFER", flag("lrs") & SEVERE_PAIN, [sets("referral", Urgency.NOT_STATED)]),
         _rule("T.SEVERE_NOTE", SEVERE_PAIN, add("warnings", AdviceWarning.FINDINGS_SUGGEST_LRS)),
         _rule("T.RECHECK", flag("lrs") & ~SEVERE_PAIN, [sets("recheck_after_days", Window(2, 4))]),
         _rule(
@@ -227,7 +227,7 @@ def test_installed_swaps_the_evaluator_and_restores_it() -> None:
     with installed(mutant, TINY):
         inside = evaluate(SEVERE_LRS, TINY).referral
     after = evaluate(SEVERE_LRS, TINY).referral
-    assert (None, Urgency.ROUTINE) == (inside, after.urgency if after else None)
+    assert (None, Urgency.NOT_STATED) == (inside, after.urgency if after else None)
 
 
 # -- vectors -------------------------------------------------------------------------------------

@@ -201,10 +201,10 @@ def test_ask_ranks_referral_first_and_says_what_changes_nothing() -> None:
 
 
 def test_a_set_member_unknown() -> None:
-    """One red flag unknown: a routine referral, or none."""
+    """One red flag unknown: a referral (the guideline states no urgency), or none."""
     partial = PartialCase.of(Case(), ["red_flags.fracture"])
     referral = evaluate_partial(partial).field("referral")
-    assert {None: False, Urgency.ROUTINE: True} == {
+    assert {None: False, Urgency.NOT_STATED: True} == {
         v: w.fill["red_flags.fracture"] for v, w in referral.values
     }
 
@@ -241,7 +241,7 @@ def test_no_valid_completion_names_the_fields() -> None:
 
     partial = partial_case_from_json(
         {
-            "contract_version": "1.0",
+            "contract_version": "2.0",
             "discipline": "physical_therapist",
             "need_for_assistance": True,
             "lrs": False,

@@ -36,7 +36,7 @@ VALIDATOR = Draft202012Validator(schema_for("partial_case"))
 def doc(**fields: Any) -> dict[str, Any]:
     """A partial case document: a plain patient's required fields, then ``fields``."""
     out: dict[str, Any] = {
-        "contract_version": "1.0",
+        "contract_version": "2.0",
         "consultation": "initial",
         "discipline": "physical_therapist",
         "need_for_assistance": True,

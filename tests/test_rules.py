@@ -38,6 +38,7 @@ from lbp_spec.vocabulary import (
     MassageCriterion,
     PrognosticFactor,
     RedFlag,
+    ReferralMode,
     Responsiveness,
     SafetyNetTopic,
     Strength,
@@ -45,8 +46,9 @@ from lbp_spec.vocabulary import (
 )
 
 I = Intervention  # noqa: E741 - short alias keeps the expected tables readable
-ROUTINE = Referral(Urgency.ROUTINE)
-IMMEDIATE = Referral(Urgency.IMMEDIATE)
+NOT_STATED = Referral(Urgency.NOT_STATED, ReferralMode.INSTEAD_OF_TREATMENT)
+ALONGSIDE = Referral(Urgency.NOT_STATED, ReferralMode.ALONGSIDE_TREATMENT)
+IMMEDIATE = Referral(Urgency.IMMEDIATE, ReferralMode.INSTEAD_OF_TREATMENT)
 RECHECK = Window(2, 4)
 NON_EXERCISE = (I.MOBILISATION, I.MANIPULATION, I.MASSAGE, I.TENS, I.INTERFERENCE)
 
@@ -61,13 +63,18 @@ PROFILE_3 = Case(prognostic_factors=DOMINANT_FEAR)
 
 
 def follow_up(**fields: Any) -> Case:
-    """A follow-up: week 1, one session held, adequate decrease, unless overridden."""
+    """A follow-up: week 1, one session held, adequate decrease, unless overridden.
+
+    An LRS follow-up continues an LRS diagnosed earlier, unless overridden.
+    """
     base: dict[str, Any] = {
         "consultation": Consultation.FOLLOW_UP,
         "weeks_since_start": 1,
         "sessions_used": 1,
         "improvement": Improvement.ADEQUATE,
     }
+    if fields.get("lrs") is True:
+        base["lrs_diagnosed_earlier"] = True
     return Case(**{**base, **fields})
 
 
@@ -129,16 +136,16 @@ EXAMPLES: dict[str, tuple[Case, Case]] = {
     "NEURO.FINDING.LASEGUE": (exam(crossed_lasegue=True), exam()),
     "NEURO.FINDING.MUSCLE_STRENGTH": (exam(mrc_lowest=4), exam(mrc_lowest=5)),
     "NEURO.FINDING.SENSIBILITY": (exam(dermatomal_sensory_loss=True), exam()),
-    "NEURO.FINDING.REFLEXES": (exam(diminished_reflexes=True), exam()),
+    "NEURO.FINDING.REFLEXES": (exam(diminished_tendon_reflexes=True), exam()),
     "LRS.CHARACTERISATION": (
         Case(
             symptoms_below_knee=True,
-            neurological_exam=NeurologicalExam(diminished_reflexes=True),
+            neurological_exam=NeurologicalExam(diminished_tendon_reflexes=True),
         ),
         Case(
             lrs=True,
             symptoms_below_knee=True,
-            neurological_exam=NeurologicalExam(diminished_reflexes=True),
+            neurological_exam=NeurologicalExam(diminished_tendon_reflexes=True),
         ),
     ),
     "PROFILE.1": (PROFILE_1, PROFILE_3),
@@ -224,6 +231,17 @@ EXAMPLES: dict[str, tuple[Case, Case]] = {
         follow_up(lrs=True, medication_dose_doubt=False),
     ),
     "EVAL.LRS.PERSISTENT": (inadequate(6, lrs=True), inadequate(5, lrs=True)),
+    "EVAL.LRS.WINDOW": (Case(lrs=True), Case(lrs=True, nprs=8)),
+    "FACTORS.SEVERE_PAIN_UNRECORDED": (
+        Case(nprs=8),
+        Case(
+            nprs=8, prognostic_factors={PrognosticFactor.HIGH_PAIN_INTENSITY: FactorLevel.DOMINANT}
+        ),
+    ),
+    "FACTORS.LRS_LEG_PAIN_UNRECORDED": (
+        Case(lrs=True),
+        Case(lrs=True, prognostic_factors={PrognosticFactor.LEG_PAIN: FactorLevel.NON_DOMINANT}),
+    ),
 }
 
 
@@ -275,7 +293,7 @@ def test_red_flag_is_referred_and_not_treated(flag: RedFlag) -> None:
         massage_criteria=ALL_CRITERIA,
     )
     advice = evaluate(case)
-    assert (ROUTINE, False, None) == (
+    assert (NOT_STATED, False, None) == (
         advice.referral,
         advice.physiotherapy_indicated,
         advice.profile,
@@ -356,7 +374,7 @@ def test_lrs_mrc_4_is_rechecked_and_treated() -> None:
 
 @pytest.mark.parametrize(
     ("nprs", "referral", "recheck", "profile"),
-    [(7, None, RECHECK, 1), (8, ROUTINE, None, None), (10, ROUTINE, None, None)],
+    [(7, None, RECHECK, 1), (8, NOT_STATED, None, None), (10, NOT_STATED, None, None)],
 )
 def test_lrs_nprs_threshold(
     nprs: int, referral: Referral | None, recheck: Window | None, profile: int | None
@@ -386,7 +404,7 @@ def test_severe_lrs_gets_safety_net_but_no_lrs_education() -> None:
 def test_lrs_with_red_flag_is_referred_not_rechecked() -> None:
     """An LRS patient with a red flag is referred, so is not one of the 'other' patients."""
     advice = evaluate(Case(lrs=True, nprs=3, red_flags={RedFlag.INFECTION}))
-    assert (ROUTINE, None) == (advice.referral, advice.recheck_after_days)
+    assert (NOT_STATED, None) == (advice.referral, advice.recheck_after_days)
 
 
 def test_lrs_without_need_for_assistance_is_still_rechecked() -> None:
@@ -435,7 +453,7 @@ def test_all_findings_are_listed_in_vocabulary_order() -> None:
             lasegue=True,
             mrc_lowest=4,
             dermatomal_sensory_loss=True,
-            diminished_reflexes=True,
+            diminished_tendon_reflexes=True,
         ),
     )
     examination = evaluate(case).neurological_examination
@@ -450,7 +468,7 @@ def test_normal_examination_has_no_findings() -> None:
 
 @pytest.mark.parametrize(
     "loss",
-    [{"dermatomal_sensory_loss": True}, {"diminished_reflexes": True}, {"mrc_lowest": 4}],
+    [{"dermatomal_sensory_loss": True}, {"diminished_tendon_reflexes": True}, {"mrc_lowest": 4}],
     ids=["sensory", "reflexes", "paresis"],
 )
 def test_leg_symptoms_with_loss_of_function_suggest_lrs(loss: dict[str, Any]) -> None:
@@ -642,9 +660,12 @@ def test_lrs_profile_1_considers_exercise_therapy() -> None:
 def test_lrs_responsiveness_guidance(
     responsiveness: Responsiveness | None, guidance: tuple[ExerciseGuidance, ...]
 ) -> None:
-    """High responsiveness: focus on pain relief; moderate: short pain increase acceptable."""
+    """High responsiveness: focus on pain relief; moderate: short pain increase acceptable.
+
+    An LRS patient moves guided by the pain, so never gets the time-contingent guidance.
+    """
     advice = evaluate(Case(lrs=True, responsiveness=responsiveness))
-    base = (ExerciseGuidance.TAILOR_TO_PATIENT, ExerciseGuidance.GRADUAL_TIME_CONTINGENT)
+    base = (ExerciseGuidance.TAILOR_TO_PATIENT,)
     assert (*base, *guidance) == advice.exercise_guidance
 
 
@@ -817,11 +838,8 @@ def test_no_reevaluation_without_profile() -> None:
         (2, (), None),
         (
             3,
-            (
-                EvaluationAction.REPEAT_RISK_EVALUATION,
-                EvaluationAction.CONSIDER_ADJUSTING_PROFILE,
-            ),
-            ROUTINE,
+            (EvaluationAction.REPEAT_RISK_EVALUATION,),
+            NOT_STATED,
         ),
     ],
 )
@@ -831,11 +849,18 @@ def test_profile_1_2_week_3_boundary(
     actions: tuple[EvaluationAction, ...],
     referral: Referral | None,
 ) -> None:
-    """Profiles 1-2, inadequate decrease, nothing new: re-evaluate and refer from week 3."""
+    """Profiles 1-2, inadequate decrease, nothing new: re-evaluate and refer from week 3.
+
+    The referral replaces the treatment, so the therapist is not asked to consider
+    adjusting it, and therapy is no longer indicated; the profile is still reported.
+    """
     nothing_new = {"reevaluation_new_insights": False, "adjustment_expected_to_suffice": False}
     advice = evaluate(inadequate(weeks, prognostic_factors=factors, **nothing_new))
     assert (actions, referral) == (advice.evaluation_actions, advice.referral)
-    assert (len(factors) + 1, True) == (advice.profile, advice.physiotherapy_indicated)
+    assert (len(factors) + 1, referral is None) == (
+        advice.profile,
+        advice.physiotherapy_indicated,
+    )
 
 
 @pytest.mark.parametrize(
@@ -892,7 +917,7 @@ def test_profile_3_week_6_boundary(
         (11, None, (EvaluationAction.REPEAT_RISK_EVALUATION,)),
         (
             12,
-            ROUTINE,
+            NOT_STATED,
             (
                 EvaluationAction.REPEAT_RISK_EVALUATION,
                 EvaluationAction.DISCUSS_NEXT_PHASE_WITH_GP,
@@ -913,7 +938,7 @@ def test_profile_3_week_12_boundary(
     )
 
 
-@pytest.mark.parametrize(("weeks", "referral"), [(5, None), (6, ROUTINE), (8, ROUTINE)])
+@pytest.mark.parametrize(("weeks", "referral"), [(5, None), (6, NOT_STATED), (8, NOT_STATED)])
 def test_lrs_persistent_week_6_boundary(weeks: int, referral: Referral | None) -> None:
     """LRS: refer when complaints persist from six to eight weeks with insufficient relief."""
     case = inadequate(weeks, lrs=True, reevaluation_new_insights=True)
@@ -925,10 +950,22 @@ def test_lrs_persistent_needs_inadequate_decrease() -> None:
     assert None is evaluate(follow_up(lrs=True, weeks_since_start=8)).referral
 
 
-def test_lrs_medication_doubt_is_referred() -> None:
-    """LRS: refer if there is doubt whether the medication dosage is high enough."""
+def test_lrs_medication_doubt_is_referred_alongside_treatment() -> None:
+    """LRS: refer if the medication dose may be too low; the treatment goes on beside it."""
     advice = evaluate(follow_up(lrs=True, medication_dose_doubt=True))
-    assert (ROUTINE, 1) == (advice.referral, advice.profile)
+    assert (ALONGSIDE, 1, True, Strength.CONSIDER, Window(3, None)) == (
+        advice.referral,
+        advice.profile,
+        advice.physiotherapy_indicated,
+        advice.strength(I.EXERCISE_THERAPY),
+        advice.reevaluation_after_weeks,
+    )
+
+
+def test_lrs_medication_doubt_is_referred_at_the_initial_consultation() -> None:
+    """The medication sentence has no time condition: the doubt counts at the first visit."""
+    advice = evaluate(Case(lrs=True, medication_dose_doubt=True))
+    assert (ALONGSIDE, RECHECK) == (advice.referral, advice.recheck_after_days)
 
 
 def test_medication_doubt_without_lrs_is_not_referred() -> None:
@@ -958,16 +995,17 @@ def test_resolution_profile_3_over_2() -> None:
 
 
 def test_resolution_most_urgent_referral_lrs_severe_motor_deficit() -> None:
-    """LRS with MRC 3: the immediate (emergency) referral wins over the routine one."""
+    """LRS with MRC 3: the immediate (emergency) referral wins over the one of no urgency."""
     advice = evaluate(Case(lrs=True, neurological_exam=NeurologicalExam(mrc_lowest=3)))
     assert IMMEDIATE == advice.referral
     assert (
         applied("RES.MOST_URGENT_REFERRAL", "EMERGENCY.REFER", "LRS.REFER.SEVERE", "referral"),
+        applied("RES.MOST_URGENT_REFERRAL", "EMERGENCY.REFER", "LRS.REFER.SEVERE", "referral_mode"),
     ) == advice.resolutions
 
 
 def test_resolution_most_urgent_referral_red_flag_and_saddle_numbness() -> None:
-    """A red flag with saddle numbness: the immediate referral wins over the routine one."""
+    """A red flag with saddle numbness: the immediate referral wins over the one of no urgency."""
     case = Case(
         red_flags={RedFlag.TUMOUR},
         neurological_emergency_signs={EmergencySign.SADDLE_NUMBNESS},
@@ -980,6 +1018,12 @@ def test_resolution_most_urgent_referral_red_flag_and_saddle_numbness() -> None:
             "EMERGENCY.REFER.SAFETY_NET_SIGNS",
             "REDFLAG.REFER",
             "referral",
+        ),
+        applied(
+            "RES.MOST_URGENT_REFERRAL",
+            "EMERGENCY.REFER.SAFETY_NET_SIGNS",
+            "REDFLAG.REFER",
+            "referral_mode",
         ),
     ) == advice.resolutions
 
@@ -1135,6 +1179,8 @@ def test_every_resolution_is_exercised_above() -> None:
         "RES.LRS_OVER_PROFILE_MASSAGE",
         "RES.PROFILE_1_OVER_LRS_MOBILISATION",
         "RES.COMPETENCY_LIMIT",
+        "RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",
+        "RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
     }
     assert covered == {r.id for r in GUIDELINE.resolutions}
 
@@ -1177,9 +1223,12 @@ def test_lrs_never_gets_massage_tens_or_interference(case: Case) -> None:
 
 @given(cases())
 def test_profile_1_always_has_session_limit_3(case: Case) -> None:
-    """Profile 1 always comes with a limit of three sessions, and only profile 1 does."""
+    """Treated profile 1 always has a limit of three sessions, and only it does."""
     advice = evaluate(case)
-    assert (advice.profile == 1) == (advice.session_limit == 3)
+    instead = (
+        advice.referral is not None and advice.referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+    )
+    assert (advice.profile == 1 and not instead) == (advice.session_limit == 3)
     assert advice.session_limit in (None, 3)
 
 
@@ -1195,27 +1244,269 @@ def test_tens_and_interference_never_permitted(case: Case) -> None:
 
 @given(cases())
 def test_profile_1_never_gets_passive_care(case: Case) -> None:
-    """Profile 1 never gets mobilisation, manipulation or massage."""
+    """Profile 1 is told not to mobilise, manipulate or massage; referred instead, nothing."""
     advice = evaluate(case)
     if advice.profile == 1:
-        assert (Strength.DO_NOT,) * 5 == strengths(advice, *NON_EXERCISE)
+        expected = Strength.NOT_INDICATED if _instead(advice) else Strength.DO_NOT
+        assert (expected,) * 5 == strengths(advice, *NON_EXERCISE)
+
+
+def test_lrs_referred_instead_of_treatment_is_not_also_rechecked() -> None:
+    """'Check other patients with LRS': a patient referred instead of treated is not 'other'."""
+    advice = evaluate(inadequate(6, lrs=True, lrs_diagnosed_earlier=False))
+    assert (NOT_STATED, None) == (advice.referral, advice.recheck_after_days)
 
 
 @pytest.mark.parametrize(
-    "case",
+    ("case", "recheck"),
     [
-        inadequate(6, lrs=True),
-        follow_up(lrs=True, medication_dose_doubt=True),
+        (Case(lrs=True), RECHECK),
+        (inadequate(5, lrs=True, lrs_diagnosed_earlier=True), None),
+        (follow_up(lrs=True, lrs_diagnosed_earlier=True), None),
+        (inadequate(5, lrs=True, lrs_diagnosed_earlier=False), RECHECK),
     ],
-    ids=["persisting-6-weeks", "medication-doubt"],
+    ids=["initial", "follow-up-known-lrs", "recovering-known-lrs", "lrs-new-at-follow-up"],
 )
-def test_referred_lrs_patient_is_not_also_rechecked(case: Case) -> None:
-    """'Check other patients with LRS': a patient referred at a follow-up is not 'other'."""
+def test_lrs_is_rechecked_once_where_it_is_diagnosed(case: Case, recheck: Window | None) -> None:
+    """The 2-4 day check follows the examination that establishes LRS: once, not every visit."""
+    assert recheck == evaluate(case).recheck_after_days
+
+
+# -- the readings of the evaluation and referral rows, on both sides -------------------------------
+
+
+def _instead(advice: Advice) -> bool:
+    return advice.referral is not None and advice.referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+
+
+def _treatment_plan(advice: Advice) -> tuple[object, ...]:
+    """What a treatment plan consists of: indication, permitted care, limits and windows."""
+    return (
+        advice.physiotherapy_indicated,
+        tuple(i for i in I if advice.strength(i).permits),
+        advice.session_limit,
+        advice.recheck_after_days,
+        advice.reevaluation_after_weeks,
+        advice.lrs_evaluation_after_weeks,
+    )
+
+
+NO_PLAN = (False, (), None, None, None, None)
+NOTHING_NEW = {"reevaluation_new_insights": False, "adjustment_expected_to_suffice": False}
+
+
+@pytest.mark.parametrize(
+    ("case", "profile"),
+    [
+        (inadequate(3, **NOTHING_NEW), 1),
+        (inadequate(4, prognostic_factors=NON_DOMINANT, **NOTHING_NEW), 2),
+        (inadequate(12, prognostic_factors=DOMINANT_FEAR), 3),
+        (inadequate(7, lrs=True, prognostic_factors=NON_DOMINANT), 2),
+    ],
+    ids=["profile-1", "profile-2", "profile-3-week-12", "lrs-week-7"],
+)
+def test_a_referral_for_failed_treatment_replaces_the_treatment(case: Case, profile: int) -> None:
+    """Referred because the treatment has not helped: no treatment plan, profile still given."""
     advice = evaluate(case)
-    assert (ROUTINE, None) == (advice.referral, advice.recheck_after_days)
+    assert (True, profile, NO_PLAN) == (_instead(advice), advice.profile, _treatment_plan(advice))
 
 
-def test_unreferred_lrs_patient_is_rechecked_at_a_follow_up_too() -> None:
-    """The text does not limit the 2-4 day check to the first consultation."""
-    advice = evaluate(inadequate(5, lrs=True))
-    assert (None, Window(2, 4)) == (advice.referral, advice.recheck_after_days)
+def test_profile_3_referral_keeps_the_consultation_about_the_next_phase() -> None:
+    """'... and consult about the next phase in the gradual approach' stays in the advice."""
+    advice = evaluate(inadequate(12, prognostic_factors=DOMINANT_FEAR))
+    assert EvaluationAction.DISCUSS_NEXT_PHASE_WITH_GP in advice.evaluation_actions
+
+
+def test_a_patient_still_treated_keeps_the_plan() -> None:
+    """The other side: profile 2 at week 4 with new insights is not referred and keeps the plan."""
+    advice = evaluate(
+        inadequate(4, prognostic_factors=NON_DOMINANT, reevaluation_new_insights=True)
+    )
+    assert (None, True, Strength.OFFER, Window(3, 6)) == (
+        advice.referral,
+        advice.physiotherapy_indicated,
+        advice.strength(I.EXERCISE_THERAPY),
+        advice.reevaluation_after_weeks,
+    )
+
+
+def test_resolution_referral_instead_over_alongside() -> None:
+    """Medication doubt with persisting LRS: the referral replaces the treatment."""
+    advice = evaluate(inadequate(6, lrs=True, medication_dose_doubt=True))
+    assert (NOT_STATED, NO_PLAN) == (advice.referral, _treatment_plan(advice))
+    assert (
+        applied(
+            "RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",
+            "EVAL.LRS.PERSISTENT",
+            "EVAL.LRS.MEDICATION_DOUBT",
+            "referral_mode",
+        )
+        in advice.resolutions
+    )
+
+
+@pytest.mark.parametrize("flag", list(RedFlag))
+def test_red_flag_urgency_is_not_stated(flag: RedFlag) -> None:
+    """No urgency is given for a fracture, infection, tumour or inflammation: none invented."""
+    assert NOT_STATED == evaluate(Case(red_flags={flag})).referral
+
+
+def test_severe_lrs_pain_urgency_is_not_stated() -> None:
+    """Severe LRS by NPRS 8: the text states no urgency, and none is invented."""
+    assert (Urgency.NOT_STATED, ReferralMode.INSTEAD_OF_TREATMENT) == (
+        evaluate(Case(lrs=True, nprs=8)).referral.urgency,  # type: ignore[union-attr]
+        evaluate(Case(lrs=True, nprs=8)).referral.mode,  # type: ignore[union-attr]
+    )
+
+
+def test_resolution_lrs_pain_guided_over_time_contingent() -> None:
+    """LRS: the pain-guided advice wins; without LRS the time-contingent guidance stays."""
+    lrs = evaluate(Case(lrs=True, responsiveness=Responsiveness.HIGH))
+    plain = evaluate(Case())
+    assert (False, True) == (
+        ExerciseGuidance.GRADUAL_TIME_CONTINGENT in lrs.exercise_guidance,
+        ExerciseGuidance.GRADUAL_TIME_CONTINGENT in plain.exercise_guidance,
+    )
+    assert (
+        applied(
+            "RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
+            "EXERCISE.LRS.HIGH_RESPONSIVENESS",
+            "EXERCISE.TYPE.GRADUAL",
+            "exercise_guidance",
+        )
+        in lrs.resolutions
+    )
+
+
+def test_literally_lrs_gets_time_and_pain_contingent_guidance_at_once() -> None:
+    """The literal text gives an LRS patient both: the collision the resolution decides."""
+    advice = evaluate(Case(lrs=True, responsiveness=Responsiveness.HIGH), GUIDELINE.literal())
+    assert {ExerciseGuidance.GRADUAL_TIME_CONTINGENT, ExerciseGuidance.PAIN_ALLEVIATION_FOCUS} <= (
+        set(advice.exercise_guidance)
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "window"),
+    [
+        (Case(lrs=True), Window(6, 8)),
+        (follow_up(lrs=True, medication_dose_doubt=True), Window(6, 8)),
+        (Case(), None),
+        (Case(lrs=True, nprs=8), None),
+        (inadequate(7, lrs=True), None),
+    ],
+    ids=["treated-lrs", "alongside-referral", "no-lrs", "severe-lrs", "referred-at-week-7"],
+)
+def test_treated_lrs_is_evaluated_in_weeks_6_to_8(case: Case, window: Window | None) -> None:
+    """A treated LRS patient gets the evaluation in weeks 6-8 of the complaints; others not."""
+    assert window == evaluate(case).lrs_evaluation_after_weeks
+
+
+@pytest.mark.parametrize(
+    ("case", "referred"),
+    [
+        (inadequate(5, lrs=True, complaint_duration_weeks=6), True),
+        (inadequate(5, lrs=True, complaint_duration_weeks=5), False),
+        (inadequate(6, lrs=True), True),
+        (inadequate(5, lrs=True), False),
+        (Case(lrs=True, complaint_duration_weeks=6, pain_alleviation=Improvement.INADEQUATE), True),
+        (
+            Case(lrs=True, complaint_duration_weeks=5, pain_alleviation=Improvement.INADEQUATE),
+            False,
+        ),
+    ],
+    ids=[
+        "complaints-6-weeks-treatment-5",
+        "complaints-5-weeks",
+        "duration-unknown-treatment-6",
+        "duration-unknown-treatment-5",
+        "initial-visit-6-weeks",
+        "initial-visit-5-weeks",
+    ],
+)
+def test_lrs_weeks_are_weeks_of_complaints(case: Case, referred: bool) -> None:
+    """'Persist from six to eight weeks' counts the weeks the complaints have lasted."""
+    assert referred == (evaluate(case).referral is not None)
+
+
+@pytest.mark.parametrize(
+    ("pain", "function", "referred"),
+    [
+        (Improvement.ADEQUATE, Improvement.INADEQUATE, True),
+        (Improvement.INADEQUATE, Improvement.ADEQUATE, True),
+        (Improvement.ADEQUATE, Improvement.ADEQUATE, False),
+        (None, None, False),
+    ],
+)
+def test_lrs_pain_and_or_loss_of_function(
+    pain: Improvement | None, function: Improvement | None, referred: bool
+) -> None:
+    """'Insufficient alleviation of pain and/or decrease of loss of function': either suffices.
+
+    At week 7 of the complaints, with the complaints as a whole judged adequate.
+    """
+    case = follow_up(
+        lrs=True,
+        weeks_since_start=5,
+        complaint_duration_weeks=7,
+        pain_alleviation=pain,
+        loss_of_function_decrease=function,
+    )
+    assert referred == (evaluate(case).referral is not None)
+
+
+def test_extensor_plantar_response_is_a_pyramidal_sign() -> None:
+    """A Babinski response is a possible neurological emergency: immediate referral."""
+    advice = evaluate(exam(extensor_plantar_response=True))
+    assert (IMMEDIATE, (ExamComponent.REFLEXES,)) == (
+        advice.referral,
+        advice.neurological_examination.positive_findings,
+    )
+
+
+def test_diminished_tendon_reflex_is_not_an_emergency() -> None:
+    """A diminished Achilles or knee reflex is a finding of LRS, not an emergency."""
+    advice = evaluate(exam(diminished_tendon_reflexes=True))
+    assert (None, (ExamComponent.REFLEXES,)) == (
+        advice.referral,
+        advice.neurological_examination.positive_findings,
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "warned"),
+    [
+        (Case(nprs=8), True),
+        (Case(nprs=7), False),
+        (
+            Case(
+                nprs=9,
+                prognostic_factors={PrognosticFactor.HIGH_PAIN_INTENSITY: FactorLevel.NON_DOMINANT},
+            ),
+            False,
+        ),
+    ],
+    ids=["nprs-8-no-factor", "nprs-7", "nprs-9-with-factor"],
+)
+def test_severe_pain_without_the_pain_factor_warns(case: Case, warned: bool) -> None:
+    """NPRS 8 or more without 'high intensity of pain' warns; the profile stays as it is."""
+    advice = evaluate(case)
+    assert (warned, len(case.prognostic_factors) + 1) == (
+        AdviceWarning.SEVERE_PAIN_WITHOUT_PAIN_FACTOR in advice.warnings,
+        advice.profile,
+    )
+
+
+@pytest.mark.parametrize(
+    ("factors", "warned", "profile"),
+    [({}, True, 1), ({PrognosticFactor.LEG_PAIN: FactorLevel.DOMINANT}, False, 3)],
+)
+def test_lrs_without_the_leg_pain_factor_warns(
+    factors: dict[PrognosticFactor, FactorLevel], warned: bool, profile: int
+) -> None:
+    """LRS without 'pain in the leg' warns and keeps profile 1: the factors decide."""
+    advice = evaluate(Case(lrs=True, prognostic_factors=factors))
+    assert (warned, profile) == (
+        AdviceWarning.LRS_WITHOUT_LEG_PAIN_FACTOR in advice.warnings,
+        advice.profile,
+    )

@@ -7,12 +7,15 @@ import pytest
 from lbp_spec import GUIDELINE, Case, NeurologicalExam, RuleSet, RuleSetError, evaluate
 from lbp_spec.advice import Referral
 from lbp_spec.logic import AdviceIs, Const, Named, cmp, flag
-from lbp_spec.rule import Resolution, Rule, sets, strength
+from lbp_spec.rule import Resolution, Rule, add, sets, strength
 from lbp_spec.vocabulary import (
     AdviceWarning,
+    EducationTopic,
+    ExerciseGuidance,
     FactorLevel,
     Intervention,
     PrognosticFactor,
+    ReferralMode,
     Section,
     Strength,
     Urgency,
@@ -25,6 +28,8 @@ NON_DOMINANT_ONLY = Case(
     prognostic_factors={PrognosticFactor.PREVIOUS_EPISODES: FactorLevel.NON_DOMINANT}
 )
 """A patient with only a non-dominant factor: literally both profile 1 and profile 2."""
+
+INSTEAD = ReferralMode.INSTEAD_OF_TREATMENT
 
 
 def rule(rule_id: str, when: object = None, *effects: object) -> Rule:
@@ -81,7 +86,7 @@ def test_resolution_naming_an_unknown_slot_is_rejected() -> None:
 
 def test_loser_that_does_not_write_the_contested_slot_is_rejected() -> None:
     """A loser must write the slot it is said to lose on."""
-    a = rule("T.A", None, sets("referral", Urgency.ROUTINE))
+    a = rule("T.A", None, sets("referral", Urgency.NOT_STATED))
     b = rule("T.B", None, sets("profile", 2))
     with pytest.raises(RuleSetError) as info:
         RuleSet("t", [a, b], [resolution(["T.B"], ["T.A"], ["profile"])])
@@ -224,7 +229,7 @@ def test_without_trims_the_names_inside_kept_resolutions() -> None:
 def test_without_changes_the_advice() -> None:
     """Dropping the severe-LRS referral leaves an LRS patient with NPRS 9 unreferred."""
     case = Case(lrs=True, nprs=9)
-    assert Referral(Urgency.ROUTINE) == evaluate(case).referral
+    assert Referral(Urgency.NOT_STATED, INSTEAD) == evaluate(case).referral
     smaller = GUIDELINE.without(["LRS.REFER.SEVERE"])
     assert None is evaluate(case, smaller).referral
 
@@ -267,12 +272,12 @@ def test_literal_profiles_collide_on_dominant_and_non_dominant_factors() -> None
 
 
 def test_literal_referrals_collide_on_lrs_with_severe_motor_deficit() -> None:
-    """Literally, LRS with MRC 3 is referred both routinely and immediately."""
+    """Literally, LRS with MRC 3 is referred both immediately and with no stated urgency."""
     case = Case(lrs=True, neurological_exam=NeurologicalExam(mrc_lowest=3))
     advice = evaluate(case, LITERAL)
     assert {"EMERGENCY.REFER", "LRS.REFER.SEVERE"} <= set(advice.fired)
     assert AdviceWarning.UNRESOLVED_COLLISION in advice.warnings
-    assert Referral(Urgency.IMMEDIATE) == advice.referral
+    assert Referral(Urgency.IMMEDIATE, INSTEAD) == advice.referral
 
 
 def test_literal_without_collision_does_not_warn() -> None:
@@ -302,3 +307,25 @@ def test_reading_a_value_no_rule_writes_never_holds() -> None:
     advice = evaluate(Case(), rs)
     assert ("T.W",) == advice.fired
     assert None is advice.session_limit
+
+
+def test_a_set_slot_resolution_needs_no_winner_writing_the_slot() -> None:
+    """On a set slot a winner may write another field: the loser's member is set aside."""
+    a = rule(
+        "T.A", Const(True), *add("exercise_guidance", ExerciseGuidance.GRADUAL_TIME_CONTINGENT)
+    )
+    b = rule("T.B", Const(True), *add("education", EducationTopic.LRS_MOVE_GUIDED_BY_PAIN))
+    rs = RuleSet("t", [a, b], [resolution(["T.B"], ["T.A"], ["exercise_guidance"])])
+    advice = evaluate(Case(), rs)
+    assert ((), (EducationTopic.LRS_MOVE_GUIDED_BY_PAIN,)) == (
+        advice.exercise_guidance,
+        advice.education,
+    )
+
+
+def test_a_single_slot_resolution_needs_every_winner_writing_the_slot() -> None:
+    """On a single slot a winner that does not write it would leave it empty: rejected."""
+    a = rule("T.A", None, sets("profile", 1))
+    b = rule("T.B", None, *add("education", EducationTopic.LRS_MOVE_GUIDED_BY_PAIN))
+    with pytest.raises(RuleSetError, match=r"winner T\.B does not write profile"):
+        RuleSet("t", [a, b], [resolution(["T.B"], ["T.A"], ["profile"])])

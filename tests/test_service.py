@@ -82,7 +82,7 @@ def test_call_answers_cards_with_reasons(base: str) -> None:
     by_uuid = {c["uuid"]: c for c in cards}
     referral = by_uuid[card_uuid("referral")]
     assert "warning" == referral["indicator"]
-    assert "urgency routine" in referral["summary"]
+    assert "urgency not stated" in referral["summary"]
     assert "NPRS ≥ 8" in referral["detail"]
     assert "LRS.REFER.SEVERE" in referral["detail"]
     for card in cards:

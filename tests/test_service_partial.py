@@ -210,7 +210,7 @@ def test_the_how_to_example_with_the_mrc_not_known(base: str) -> None:
     assert 200 == reply.status_code
     first = reply.json()["cards"][0]
     assert (NOT_KNOWN, "warning") == (first["uuid"], first["indicator"])
-    assert "referral to the GP: immediate or routine (never none)" in first["detail"]
+    assert "referral to the GP: immediate or not stated (never none)" in first["detail"]
 
 
 def test_questions_follow_the_ask_list(base: str) -> None:

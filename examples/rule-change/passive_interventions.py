@@ -4,7 +4,7 @@ An example rule change, for ``lbp-spec diff`` and ``lbp-spec verify --rules``: a
 of ``lbp_spec/rules/passive_interventions.py`` with one change. What if mobilisation
 and manipulation were discouraged for LRS patients in profile 1 only, and so allowed
 in profiles 2 and 3? In rule ``PASSIVE.LRS.PREFERABLY_NO_MOBILISATION``,
-``HAS_PROFILE`` became ``PROFILE_1``. Everything else is the built-in module, word
+``TREATED`` became ``TREATED_PROFILE_1``. Everything else is the built-in module, word
 for word (``tests/test_examples_rule_change.py`` checks that).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lbp_spec.logic import All, flag, has, is_
 from lbp_spec.rule import Rule, strength
-from lbp_spec.rules.definitions import HAS_PROFILE, PROFILE_1, PROFILE_2_OR_3
+from lbp_spec.rules.definitions import TREATED, TREATED_PROFILE_1, TREATED_PROFILE_2_OR_3
 from lbp_spec.vocabulary import Discipline, Intervention, MassageCriterion, Section, Strength
 
 __all__ = ["NON_EXERCISE", "RULES"]
@@ -47,7 +47,7 @@ RULES = (
             "the exercise therapist (Cesar/Mensendieck), unless the exercise therapist has "
             "been trained in the additional competencies.",
         ),
-        when=HAS_PROFILE
+        when=TREATED
         & is_("discipline", Discipline.EXERCISE_THERAPIST)
         & ~flag("additional_competencies"),
         then=strength(Strength.DO_NOT, *NON_EXERCISE),
@@ -61,7 +61,7 @@ RULES = (
         section=_S,
         title="Profile 1: no passive interventions",
         quote=("Do not perform manipulations and mobilisations, massage, TENS or interference.",),
-        when=PROFILE_1,
+        when=TREATED_PROFILE_1,
         then=strength(Strength.DO_NOT, *NON_EXERCISE),
     ),
     Rule(
@@ -75,7 +75,7 @@ RULES = (
             "Mobilisations are understood to mean passive arthrogenic mobilisations.",
             "Manipulations are understood to mean 'high-velocity-thrust' techniques.",
         ),
-        when=PROFILE_2_OR_3 & flag("mechanical_problem"),
+        when=TREATED_PROFILE_2_OR_3 & flag("mechanical_problem"),
         then=strength(Strength.CONSIDER, M.MOBILISATION, M.MANIPULATION),
         note=(
             "Without a mechanical problem the text says nothing: the strength stays not indicated."
@@ -86,7 +86,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: massage only if all five conditions hold",
         quote=_MASSAGE_QUOTE,
-        when=PROFILE_2_OR_3 & _ALL_CRITERIA,
+        when=TREATED_PROFILE_2_OR_3 & _ALL_CRITERIA,
         then=strength(Strength.CONSIDER, M.MASSAGE),
         note=(
             "'Only apply ... if' permits massage when all five conditions hold; the text gives "
@@ -99,7 +99,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: no massage unless all five conditions hold",
         quote=_MASSAGE_QUOTE,
-        when=PROFILE_2_OR_3 & ~_ALL_CRITERIA,
+        when=TREATED_PROFILE_2_OR_3 & ~_ALL_CRITERIA,
         then=strength(Strength.DO_NOT, M.MASSAGE),
         note="'Only ... if' forbids massage when any one of the five conditions fails.",
     ),
@@ -108,7 +108,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: no TENS or interference",
         quote=("Do not apply TENS or interference.",),
-        when=PROFILE_2_OR_3,
+        when=TREATED_PROFILE_2_OR_3,
         then=strength(Strength.DO_NOT, M.TENS, M.INTERFERENCE),
     ),
     Rule(
@@ -116,16 +116,16 @@ RULES = (
         section=_S,
         title="LRS: no massage, TENS or interference",
         quote=("Do not apply massage, TENS or interference.",),
-        when=flag("lrs") & HAS_PROFILE,
+        when=flag("lrs") & TREATED,
         then=strength(Strength.DO_NOT, M.MASSAGE, M.TENS, M.INTERFERENCE),
-        note="For LRS patients in a treatment profile (those who are treated).",
+        note="For LRS patients who are treated (in a profile, and not referred instead).",
     ),
     Rule(
         id="PASSIVE.LRS.PREFERABLY_NO_MOBILISATION",
         section=_S,
         title="LRS: preferably no mobilisation or manipulation",
         quote=("Preferably do not perform manipulations and mobilisations.",),
-        when=flag("lrs") & PROFILE_1,
+        when=flag("lrs") & TREATED_PROFILE_1,
         then=strength(Strength.PREFERABLY_NOT, M.MOBILISATION, M.MANIPULATION),
     ),
 )

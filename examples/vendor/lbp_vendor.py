@@ -27,7 +27,7 @@ import os
 import sys
 from typing import Any
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "2.0"
 
 FAULTS = {
     "nprs-threshold": "severe LRS pain from NPRS 9 instead of 8 (threshold off by one)",
@@ -38,7 +38,7 @@ FAULTS = {
     "swapped-exercise-strength": "profile 1 is offered exercise, profiles 2-3 only consider it",
     "missing-severe-lrs-referral": "no referral for LRS with severe pain or motor deficit",
     "missing-red-flag-referral": "no referral for a sign of an inflammatory condition",
-    "emergency-routine": "neurological emergencies referred routinely, not immediately",
+    "emergency-not-immediate": "neurological emergencies referred with no urgency stated",
     "profile-3-window": "profile 3 re-evaluated after 6-8 weeks instead of 6-12",
     "no-session-limit": "profile 1 without its limit of three sessions",
     "mixed-factors-profile-2": "dominant and non-dominant factors together give profile 2",
@@ -50,6 +50,11 @@ FAULTS = {
     "session-warning-late": "the session-limit warning only after more than three sessions",
     "lrs-persistent-week-8": "LRS referral for persisting complaints from week 8, not 6",
     "missing-imaging-education": "LRS education leaves out who decides about imaging",
+    "recheck-every-consultation": "the 2-4 day LRS check at every consultation, not once",
+    "treatment-beside-referral": "the treatment plan kept beside a referral that replaces it",
+    "lrs-weeks-of-treatment": "LRS persisting complaints counted in weeks of treatment",
+    "lrs-pain-and-function": "LRS referral only when pain and loss of function both persist",
+    "babinski-not-emergency": "an extensor plantar response is not treated as an emergency",
 }
 """Named faults: each changes one decision the way an implementer might get it wrong."""
 
@@ -139,7 +144,7 @@ def positive_findings(exam: dict[str, Any] | None) -> list[str]:
         found.append("muscle_strength")
     if exam.get("dermatomal_sensory_loss"):
         found.append("sensibility")
-    if exam.get("diminished_reflexes"):
+    if exam.get("diminished_tendon_reflexes") or exam.get("extensor_plantar_response"):
         found.append("reflexes")
     return found
 
@@ -168,19 +173,24 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
     weeks = case.get("weeks_since_start")
     inadequate = follow_up and case.get("improvement") == "inadequate"
 
-    # Diagnostic process: red flags, neurological emergencies, severe LRS.
+    # Diagnostic process: red flags, neurological emergencies, severe LRS. Each
+    # referral has an urgency ("immediate", or "not_stated": the guideline gives
+    # none) and a mode: instead of the treatment, or alongside it.
     severe_motor_deficit = exam is not None and (mrc <= 2 if fault("mrc-threshold") else mrc <= 3)
-    emergency = bool(signs & EMERGENCY_SIGNS) or severe_motor_deficit
+    babinski = bool(exam and exam.get("extensor_plantar_response"))
+    pyramidal = babinski and not fault("babinski-not-emergency")
+    emergency = bool(signs & EMERGENCY_SIGNS) or severe_motor_deficit or pyramidal
     safety_net_sign = bool(signs & SAFETY_NET_SIGNS)
     severe_pain = nprs >= 9 if fault("nprs-threshold") else nprs >= 8
     severe_lrs = lrs and (severe_motor_deficit or severe_pain)
     if fault("missing-severe-lrs-referral"):
         severe_lrs = False
-    reasons = []
+    reasons = []  # (urgency, mode) of each reason to refer
     if emergency or safety_net_sign:
-        reasons.append("routine" if fault("emergency-routine") else "immediate")
+        urgency = "not_stated" if fault("emergency-not-immediate") else "immediate"
+        reasons.append((urgency, "instead_of_treatment"))
     if red_flags or severe_lrs:
-        reasons.append("routine")
+        reasons.append(("not_stated", "instead_of_treatment"))
     treatable = case.get("need_for_assistance", True) and not reasons
 
     # Treatment profile, from the prognostic factors (the SBST only supports).
@@ -198,50 +208,75 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
         if fault("sbst-decides-profile") and case.get("sbst"):
             profile = sbst_profile(case["sbst"])
 
-    # Evaluation at a follow-up.
+    # Evaluation: referrals for a treatment that has not helped replace it.
     consult = False
     actions = []
+    nothing_new = False
     if inadequate and profile in (1, 2) and weeks >= 3:
-        actions += ["repeat_risk_evaluation", "consider_adjusting_profile"]
+        actions.append("repeat_risk_evaluation")
         # Both questions must be answered "no": an unanswered one (null) means the
         # re-evaluation has not been done (rule note of EVAL.PROFILE_1_2.REFER).
-        if case.get("reevaluation_new_insights") is False and (
+        nothing_new = case.get("reevaluation_new_insights") is False and (
             case.get("adjustment_expected_to_suffice") is False
-        ):
-            reasons.append("routine")
+        )
+        if nothing_new:
+            reasons.append(("not_stated", "instead_of_treatment"))
     if inadequate and profile == 3 and weeks >= 6:
         actions.append("repeat_risk_evaluation")
         consult = True
         if weeks > 12 if fault("profile-3-referral-late") else weeks >= 12:
-            reasons.append("routine")
+            reasons.append(("not_stated", "instead_of_treatment"))
             actions.append("discuss_next_phase_with_gp")
     if lrs and case.get("medication_dose_doubt"):
-        reasons.append("routine")
-    if lrs and inadequate and weeks >= (8 if fault("lrs-persistent-week-8") else 6):
-        reasons.append("routine")
-    urgency = "immediate" if "immediate" in reasons else "routine" if reasons else None
-    # A referral at a follow-up for lack of improvement does not end the indication
-    # (rule note of INDICATION.THERAPY): only the reasons found at the start do.
-    indicated = treatable
+        reasons.append(("not_stated", "alongside_treatment"))
+    # "Persist from six to eight weeks": weeks of complaints (the weeks of treatment
+    # when the duration is not given); "pain and/or loss of function": either one.
+    duration = case.get("complaint_duration_weeks")
+    lasted = [w for w in (duration, weeks) if w is not None]
+    if fault("lrs-weeks-of-treatment"):
+        lasted = [weeks] if weeks is not None else []
+    judged = [case.get("pain_alleviation"), case.get("loss_of_function_decrease")]
+    if fault("lrs-pain-and-function"):
+        insufficient = all(j == "inadequate" for j in judged) or inadequate
+    else:
+        insufficient = "inadequate" in judged or inadequate
+    if (
+        lrs
+        and insufficient
+        and any(w >= (8 if fault("lrs-persistent-week-8") else 6) for w in lasted)
+    ):
+        reasons.append(("not_stated", "instead_of_treatment"))
+    referral = None
+    if reasons:
+        urgency = "immediate" if any(u == "immediate" for u, _ in reasons) else "not_stated"
+        instead = any(m == "instead_of_treatment" for _, m in reasons)
+        mode = "instead_of_treatment" if instead else "alongside_treatment"
+        referral = {"to": "general_practitioner", "urgency": urgency, "mode": mode}
+    replaced = referral is not None and referral["mode"] == "instead_of_treatment"
+    if fault("treatment-beside-referral") and profile is not None:
+        replaced = False
+    treated = profile is not None and not replaced
+    if profile in (1, 2) and inadequate and weeks >= 3 and not replaced:
+        actions.append("consider_adjusting_profile")
 
-    # Interventions.
+    # Interventions, for a patient who is treated.
     strength = dict.fromkeys(INTERVENTIONS, "not_indicated")
-    if profile == 1:
+    if treated and profile == 1:
         strength["self_directed_exercise"] = (
             "offer" if fault("swapped-exercise-strength") else "consider"
         )
         for name in PASSIVE:
             strength[name] = "do_not"
-    elif profile in (2, 3):
+    elif treated and profile in (2, 3):
         strength["exercise_therapy"] = "consider" if fault("swapped-exercise-strength") else "offer"
         if case.get("mechanical_problem"):
             strength["mobilisation"] = strength["manipulation"] = "consider"
         all_criteria = MASSAGE_CRITERIA <= set(case.get("massage_criteria", []))
         strength["massage"] = "consider" if all_criteria else "do_not"
         strength["tens"] = strength["interference"] = "do_not"
-    if profile == 3:
+    if treated and profile == 3:
         strength["behaviour_oriented_treatment"] = "consider"
-    if profile is not None and lrs:
+    if treated and lrs:
         # "Consider exercise therapy" for every treated LRS patient, profile 1 included
         # (rule note of EXERCISE.LRS.CONSIDER).
         strength["exercise_therapy"] = "consider"
@@ -251,7 +286,7 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
             if not (name == "massage" and fault("lrs-massage-exception")):
                 strength[name] = "do_not"
     if (
-        profile is not None
+        treated
         and case["discipline"] == "exercise_therapist"
         and not case.get("additional_competencies")
         and not fault("competency-ignored")
@@ -259,7 +294,7 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
         for name in PASSIVE:
             strength[name] = "do_not"
 
-    # Information, exercise and behaviour guidance.
+    # Information (for every patient in a profile), exercise and behaviour guidance.
     education: list[str] = []
     exercise: list[str] = []
     behaviour: list[str] = []
@@ -275,7 +310,11 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
                 for t in LRS_EDUCATION
                 if not (t == "lrs_imaging_decided_by_gp" and fault("missing-imaging-education"))
             ]
-        exercise += ["tailor_to_patient", "gradual_time_contingent"]
+    if treated:
+        exercise.append("tailor_to_patient")
+        # An LRS patient moves guided by the pain: no time-contingent guidance.
+        if not lrs:
+            exercise.append("gradual_time_contingent")
         if profile in (2, 3):
             exercise.append("scale_back_guidance")
         if lrs and case.get("responsiveness") == "high":
@@ -302,7 +341,8 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
         warnings.append("sbst_disagrees_with_profile")
     sessions = case.get("sessions_used") or 0
     if (
-        profile == 1
+        treated
+        and profile == 1
         and follow_up
         and (sessions > 3 if fault("session-warning-late") else sessions >= 3)
     ):
@@ -310,12 +350,21 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
     leg_symptoms = case.get("symptoms_below_knee") or bool(exam and exam.get("dermatomal_pain"))
     loss_of_function = bool(
         exam
-        and (exam.get("dermatomal_sensory_loss") or exam.get("diminished_reflexes") or mrc <= 4)
+        and (
+            exam.get("dermatomal_sensory_loss")
+            or exam.get("diminished_tendon_reflexes")
+            or mrc <= 4
+        )
     )
     if not lrs and leg_symptoms and loss_of_function:
         warnings.append("findings_suggest_lrs")
+    # The recorded findings and factors disagree: warn, never change the profile.
+    if profile is not None and nprs >= 8 and "high_pain_intensity" not in factors:
+        warnings.append("severe_pain_without_pain_factor")
+    if profile is not None and lrs and "leg_pain" not in factors:
+        warnings.append("lrs_without_leg_pain_factor")
 
-    # The neurological examination and the LRS recheck.
+    # The neurological examination and the LRS check.
     suspected = lrs or case.get("symptoms_below_knee", False)
     components = EXAM_COMPONENTS if suspected else []
     # Positive findings are reported whenever examination findings are given, even
@@ -323,21 +372,20 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
     # findings in the case are positive").
     findings = positive_findings(exam)
     recheck = None
-    # At every consultation of an LRS patient who is not referred (rule note of
-    # LRS.RECHECK), not only the first.
-    if lrs and (urgency is None or fault("recheck-when-referred")):
+    # Once, where LRS becomes the working diagnosis (rule note of LRS.RECHECK), for
+    # a patient not referred instead of treatment.
+    first = not case.get("lrs_diagnosed_earlier") or fault("recheck-every-consultation")
+    if lrs and first and (not replaced or fault("recheck-when-referred")):
         recheck = [2, 4]
 
     session_limit = None if fault("no-session-limit") else 3
-    window = WINDOWS.get(profile) if profile else None
+    window = WINDOWS.get(profile) if treated and profile else None
     if window and profile == 3 and fault("profile-3-window"):
         window = [6, 8]
     return {
         "contract_version": CONTRACT_VERSION,
-        "physiotherapy_indicated": indicated,
-        "referral": (
-            None if urgency is None else {"to": "general_practitioner", "urgency": urgency}
-        ),
+        "physiotherapy_indicated": treated,
+        "referral": referral,
         "consult_general_practitioner": consult,
         "profile": profile,
         "neurological_examination": {
@@ -347,7 +395,8 @@ def advise(case: dict[str, Any]) -> dict[str, Any]:
         },
         "recheck_after_days": recheck,
         "reevaluation_after_weeks": window,
-        "session_limit": session_limit if profile == 1 else None,
+        "lrs_evaluation_after_weeks": [6, 8] if treated and lrs else None,
+        "session_limit": session_limit if treated and profile == 1 else None,
         "interventions": {name: {"strength": strength[name]} for name in INTERVENTIONS},
         "education": education,
         "safety_net_advice": safety_net,

@@ -20,6 +20,7 @@ from lbp_spec.vocabulary import (
     ExamComponent,
     ExerciseGuidance,
     Intervention,
+    ReferralMode,
     ReferralTarget,
     SafetyNetTopic,
     Section,
@@ -60,12 +61,16 @@ class Referral:
     """A referral of the patient.
 
     Attributes:
+        urgency: Immediate where the text makes it an emergency; otherwise
+            ``not_stated``: the guideline states no urgency.
+        mode: Whether the referral replaces the treatment (no treatment is
+            then planned) or goes alongside it.
         to: To whom (always the general practitioner in this guideline).
-        urgency: Immediate or routine.
 
     """
 
     urgency: Urgency
+    mode: ReferralMode
     to: ReferralTarget = ReferralTarget.GENERAL_PRACTITIONER
 
 
@@ -148,6 +153,8 @@ class Advice:
         neurological_examination: The examination to perform and its findings.
         recheck_after_days: When to check the patient again, in days.
         reevaluation_after_weeks: When to re-evaluate, in weeks since the start.
+        lrs_evaluation_after_weeks: When to evaluate whether an LRS patient's
+            complaints persist, in weeks since the complaints began.
         session_limit: Maximum number of sessions, if limited.
         interventions: Every intervention with its strength.
         education: Topics of information and (pain) education.
@@ -168,6 +175,7 @@ class Advice:
     neurological_examination: NeurologicalExamination
     recheck_after_days: Window | None
     reevaluation_after_weeks: Window | None
+    lrs_evaluation_after_weeks: Window | None
     session_limit: int | None
     interventions: Mapping[Intervention, InterventionAdvice]
     education: tuple[EducationTopic, ...] = ()

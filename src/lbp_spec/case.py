@@ -48,7 +48,7 @@ FOLLOW_UP_FIELDS: Final = (
     "improvement",
     "reevaluation_new_insights",
     "adjustment_expected_to_suffice",
-    "medication_dose_doubt",
+    "lrs_diagnosed_earlier",
 )
 """Fields that describe a follow-up consultation and must be absent at the initial one."""
 
@@ -132,7 +132,12 @@ class NeurologicalExam:
         mrc_lowest: MRC grade (0-5) of the weakest key muscle; 5 is normal.
         dermatomal_sensory_loss: Vital or gnostic sensibility diminished in a
             dermatome.
-        diminished_reflexes: Achilles, knee or sole reflexes diminished.
+        diminished_tendon_reflexes: The Achilles or knee tendon reflex is
+            diminished (a sign of nerve root involvement).
+        extensor_plantar_response: The plantar reflex (sole of the foot) is an
+            extensor response (Babinski sign): a pyramidal sign, so a possible
+            sign of a neurological emergency. A plantar reflex is never
+            entered as diminished.
 
     """
 
@@ -143,7 +148,8 @@ class NeurologicalExam:
     reversed_lasegue: bool = False
     mrc_lowest: int = 5
     dermatomal_sensory_loss: bool = False
-    diminished_reflexes: bool = False
+    diminished_tendon_reflexes: bool = False
+    extensor_plantar_response: bool = False
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -169,7 +175,8 @@ _EXAM_CHECKS: Final[Mapping[str, Callable[[object], str | None]]] = {
     "reversed_lasegue": _check_bool,
     "mrc_lowest": _check_int(0, 5),
     "dermatomal_sensory_loss": _check_bool,
-    "diminished_reflexes": _check_bool,
+    "diminished_tendon_reflexes": _check_bool,
+    "extensor_plantar_response": _check_bool,
 }
 
 
@@ -307,16 +314,31 @@ class Case:
             disorders within the neuromusculoskeletal system.
         massage_criteria: The conditions of the massage recommendation that hold.
         responsiveness: Responsiveness of the complaints (LRS only).
+        complaint_duration_weeks: How long the complaints have lasted, in whole
+            weeks since they began (not since the start of treatment); ``None``
+            when not known. At a follow-up at least ``weeks_since_start``.
+        pain_alleviation: The alleviation of pain so far, adequate or
+            inadequate, as the patient judges it with the therapist; ``None``
+            when not judged. Read for LRS, with loss_of_function_decrease.
+        loss_of_function_decrease: The decrease of loss of function so far (for
+            LRS: weakness, sensory loss, reflexes, and the limitations they
+            cause), adequate or inadequate; ``None`` when not judged.
         weeks_since_start: Follow-up only: weeks since the start of treatment.
         sessions_used: Follow-up only: sessions held before this consultation
             (the initial consultation included), so at least 1.
         improvement: Follow-up only: adequate or inadequate decrease of complaints.
         reevaluation_new_insights: Follow-up only: the re-evaluation yielded new
-            insights. ``None`` reads as no.
+            insights. ``None``: not answered (the re-evaluation has not been
+            done), which never leads to a referral.
         adjustment_expected_to_suffice: Follow-up only: an adjustment of the
-            profile or treatment is expected to be sufficient. ``None`` reads as no.
-        medication_dose_doubt: Follow-up only: doubt whether the medication
-            dosage is high enough. ``None`` reads as no.
+            profile or treatment is expected to be sufficient. ``None``: not
+            answered, which never leads to a referral.
+        lrs_diagnosed_earlier: Follow-up with LRS only, and then required: LRS
+            was already the working diagnosis at an earlier consultation, so
+            its check after two to four days was advised there and is not
+            advised again.
+        medication_dose_doubt: Any consultation: doubt whether the medication
+            dosage is high enough. ``None`` reads as no doubt.
 
     """
 
@@ -341,11 +363,15 @@ class Case:
         default=frozenset(), converter=_frozen_set
     )
     responsiveness: Responsiveness | None = None
+    complaint_duration_weeks: int | None = None
+    pain_alleviation: Improvement | None = None
+    loss_of_function_decrease: Improvement | None = None
     weeks_since_start: int | None = None
     sessions_used: int | None = None
     improvement: Improvement | None = None
     reevaluation_new_insights: bool | None = None
     adjustment_expected_to_suffice: bool | None = None
+    lrs_diagnosed_earlier: bool | None = None
     medication_dose_doubt: bool | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -384,11 +410,15 @@ _CASE_CHECKS: Final[Mapping[str, Callable[[object], str | None]]] = {
     "mechanical_problem": _check_bool,
     "massage_criteria": _check_members(MassageCriterion),
     "responsiveness": _optional(_check_enum(Responsiveness)),
+    "complaint_duration_weeks": _optional(_check_int(0, None)),
+    "pain_alleviation": _optional(_check_enum(Improvement)),
+    "loss_of_function_decrease": _optional(_check_enum(Improvement)),
     "weeks_since_start": _optional(_check_int(0, None)),
     "sessions_used": _optional(_check_int(0, None)),
     "improvement": _optional(_check_enum(Improvement)),
     "reevaluation_new_insights": _optional(_check_bool),
     "adjustment_expected_to_suffice": _optional(_check_bool),
+    "lrs_diagnosed_earlier": _optional(_check_bool),
     "medication_dose_doubt": _optional(_check_bool),
 }
 
@@ -398,6 +428,7 @@ _CROSS_FIELDS: Final = (
     "additional_competencies",
     "lrs",
     "responsiveness",
+    "complaint_duration_weeks",
     *FOLLOW_UP_FIELDS,
 )
 
@@ -434,6 +465,34 @@ def contradictions(values: Mapping[str, Any]) -> list[Problem]:
                 Problem(
                     "sessions_used",
                     "must be at least 1 at a follow-up (the initial consultation was a session)",
+                )
+            )
+        if (
+            values.get("lrs") is True
+            and "lrs_diagnosed_earlier" in values
+            and values["lrs_diagnosed_earlier"] is None
+        ):
+            problems.append(
+                Problem(
+                    "lrs_diagnosed_earlier",
+                    "is required at a follow-up when lrs is true (was LRS already the working "
+                    "diagnosis at an earlier consultation?)",
+                )
+            )
+        if values.get("lrs_diagnosed_earlier") is not None and values.get("lrs") is False:
+            problems.append(
+                Problem(
+                    "lrs_diagnosed_earlier",
+                    "describes an LRS diagnosis; must be absent when lrs is false",
+                )
+            )
+        duration, weeks = values.get("complaint_duration_weeks"), values.get("weeks_since_start")
+        if duration is not None and weeks is not None and duration < weeks:
+            problems.append(
+                Problem(
+                    "complaint_duration_weeks",
+                    f"must be at least weeks_since_start ({weeks}): the complaints began before "
+                    f"the treatment, got {duration}",
                 )
             )
     if values.get("additional_competencies") is True and (

@@ -270,6 +270,8 @@ def _value(advice: Advice, slot: str) -> object:
         )
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     if slot.startswith("neurological_examination."):
         return getattr(advice.neurological_examination, slot.split(".", 1)[1])
     return getattr(advice, slot)

@@ -26,7 +26,7 @@ from lbp_spec.logic import PyContext
 from lbp_spec.rule import SLOTS, SlotKind, intervention_slot
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
-from lbp_spec.vocabulary import AdviceWarning, Intervention, Urgency
+from lbp_spec.vocabulary import AdviceWarning, Intervention, ReferralMode, Urgency
 
 __all__ = ["evaluate", "evaluator_for", "evaluator_source"]
 
@@ -121,7 +121,7 @@ class _Compiler:
     def _members(self, slot: str) -> str:
         member_terms: dict[object, list[str]] = {}
         for rule, member in self.rs.writers(slot):
-            member_terms.setdefault(member, []).append(self.f(rule.id))
+            member_terms.setdefault(member, []).append(self.effective(rule.id, slot))
         if not member_terms:
             return "()"
         order = SLOTS[slot].priority
@@ -173,12 +173,13 @@ class _Compiler:
         self.emit(
             "return _Advice("
             f"physiotherapy_indicated={_local('physiotherapy_indicated')}, "
-            f"referral=_REFERRAL[{_local('referral')}], "
+            f"referral=_REFERRAL[{_local('referral')}, {_local('referral_mode')}], "
             f"consult_general_practitioner={_local('consult_general_practitioner')}, "
             f"profile={_local('profile')}, "
             "neurological_examination=_exam(s_components, s_positive), "
             f"recheck_after_days={_local('recheck_after_days')}, "
             f"reevaluation_after_weeks={_local('reevaluation_after_weeks')}, "
+            f"lrs_evaluation_after_weeks={_local('lrs_evaluation_after_weeks')}, "
             f"session_limit={_local('session_limit')}, "
             f"interventions={{{interventions}}}, "
             "education=s_education, safety_net_advice=s_safety_net_advice, "
@@ -208,7 +209,17 @@ def _ia(strength: Any, rules: tuple[str, ...]) -> InterventionAdvice:
     return found
 
 
-_REFERRAL: dict[Urgency | None, Referral | None] = {None: None, **{u: Referral(u) for u in Urgency}}
+_REFERRAL: dict[tuple[Urgency | None, ReferralMode | None], Referral | None] = {
+    **{(None, m): None for m in (None, *ReferralMode)},
+    **{(u, m): Referral(u, m) for u in Urgency for m in ReferralMode},
+    **{(u, None): Referral(u, ReferralMode.INSTEAD_OF_TREATMENT) for u in Urgency},
+}
+"""The referral of a decided urgency and mode.
+
+Every referral rule of the guideline writes both (a property proves it); a rule
+set whose referral rule writes no mode (a test or a mutant) gets the cautious
+reading, instead of treatment, as :meth:`lbp_spec.symbolic.Encoding.advice` does.
+"""
 
 
 def _build(ruleset: RuleSet) -> tuple[str, Evaluator]:
@@ -266,7 +277,7 @@ def evaluate(case: Case, rules: RuleSet = GUIDELINE) -> Advice:
     Example:
         >>> from lbp_spec import Case, evaluate
         >>> evaluate(Case(lrs=True, nprs=9)).referral.urgency.value
-        'routine'
+        'not_stated'
 
     """
     return evaluator_for(rules)(case)

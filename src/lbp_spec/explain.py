@@ -126,8 +126,11 @@ class _Writer:
         if a.referral is None:
             self.out("Referral: none")
         else:
-            urgency = a.referral.urgency
-            self.out(f"Referral: to the {_words(a.referral.to)}, urgency {_words(urgency)}")
+            urgency, mode = a.referral.urgency, a.referral.mode
+            self.out(
+                f"Referral: to the {_words(a.referral.to)}, urgency {_words(urgency)}, "
+                f"{_words(mode)}"
+            )
             self.because("referral", urgency)
         if a.consult_general_practitioner:
             self.out("Consult the general practitioner (without referring): yes")
@@ -158,6 +161,12 @@ class _Writer:
                 f"{_window(a.reevaluation_after_weeks, 'weeks')} from the start of treatment"
             )
             self.because("reevaluation_after_weeks", a.reevaluation_after_weeks)
+        if a.lrs_evaluation_after_weeks is not None:
+            self.out(
+                "LRS evaluation: "
+                f"{_window(a.lrs_evaluation_after_weeks, 'weeks')} since the complaints began"
+            )
+            self.because("lrs_evaluation_after_weeks", a.lrs_evaluation_after_weeks)
         if a.session_limit is None:
             self.out("Session limit: none")
         else:

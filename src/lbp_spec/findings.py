@@ -60,7 +60,7 @@ from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding, UntranslatableError
 from lbp_spec.verify import DEFAULT_TIMEOUT_MS
-from lbp_spec.vocabulary import AdviceWarning, Strength
+from lbp_spec.vocabulary import EXCLUSIVE_GUIDANCE, AdviceWarning, ReferralMode, Strength
 
 __all__ = [
     "EXPECTATIONS",
@@ -92,6 +92,8 @@ class FindingKind(enum.Enum):
     """Two different strengths for one intervention, not a permit and a forbid."""
     CONFLICTING_VALUES = "conflicting_values"
     """Two values for another advice field: profile, referral urgency, a window."""
+    EXCLUDED_GUIDANCE = "excluded_guidance"
+    """Two guidance values that exclude each other (vocabulary ``EXCLUSIVE_GUIDANCE``)."""
     GAP = "gap"
     """A case the guideline implies should be covered, and no rule covers."""
 
@@ -105,13 +107,19 @@ _KIND_WORDS: Final = {
     FindingKind.PERMIT_AND_FORBID: "Permitted and forbidden",
     FindingKind.CONFLICTING_STRENGTHS: "Two strengths for one intervention",
     FindingKind.CONFLICTING_VALUES: "Two values for one advice field",
+    FindingKind.EXCLUDED_GUIDANCE: "Guidance values that exclude each other",
     FindingKind.GAP: "Gaps",
 }
 _SEVERITY: Final = {
     FindingKind.PERMIT_AND_FORBID: 0,
     FindingKind.CONFLICTING_STRENGTHS: 1,
     FindingKind.CONFLICTING_VALUES: 2,
+    FindingKind.EXCLUDED_GUIDANCE: 3,
 }
+
+
+def _excluded(first: object, second: object) -> bool:
+    return any({first, second} == {a, b} for a, b, _ in EXCLUSIVE_GUIDANCE)
 
 
 class Status(enum.Enum):
@@ -133,6 +141,8 @@ class Status(enum.Enum):
 
 
 def _kind_of(first: object, second: object) -> FindingKind:
+    if _excluded(first, second):
+        return FindingKind.EXCLUDED_GUIDANCE
     if isinstance(first, Strength) and isinstance(second, Strength):
         if (first.permits and second.forbids) or (first.forbids and second.permits):
             return FindingKind.PERMIT_AND_FORBID
@@ -142,17 +152,20 @@ def _kind_of(first: object, second: object) -> FindingKind:
 
 @attrs.frozen
 class Conflict:
-    """Two rules write different values into one single slot.
+    """Two rules write different values into one single slot, or excluded guidance values.
 
     Attributes:
-        slot: The advice slot, e.g. ``interventions.massage``.
+        slot: The advice slot, e.g. ``interventions.massage``; for excluded
+            guidance, the slot of the first value.
         first: The value the first rule writes.
         second: The value the second rule writes.
+        other_slot: For excluded guidance, the slot of the second value.
     """
 
     slot: str
     first: object
     second: object
+    other_slot: str = ""
 
     @property
     def kind(self) -> FindingKind:
@@ -161,6 +174,11 @@ class Conflict:
 
     def describe(self) -> str:
         """The conflict in words, e.g. ``mobilisation: consider vs preferably not``."""
+        if self.other_slot:
+            return (
+                f"{SLOTS[self.slot].words}: {show_value(self.first)} excludes "
+                f"{SLOTS[self.other_slot].words}: {show_value(self.second)}"
+            )
         return f"{SLOTS[self.slot].words}: {show_value(self.first)} vs {show_value(self.second)}"
 
 
@@ -314,8 +332,9 @@ class LiteralReport:
 
     Attributes:
         ruleset: Name of the rule set.
-        pairs_checked: How many rule pairs write different values into one slot
-            (each was asked whether both can fire for one valid case).
+        pairs_checked: How many rule pairs write different values into one slot,
+            or guidance values that exclude each other (each was asked whether
+            both can fire for one valid case).
         collisions: The collisions found (and the pairs in error or unknown).
         coverage: One result per coverage expectation.
         resolved: One result per single slot of the rules with resolutions.
@@ -402,30 +421,56 @@ EXPECTATIONS: Final[tuple[Expectation, ...]] = (
     Expectation(
         name="lrs_next_step",
         statement=(
-            "Every valid LRS case gets a referral, a GP consultation, a recheck or a re-evaluation."
+            "Every valid LRS case, where LRS is diagnosed or while there is a need for "
+            "assistance, gets a referral, a GP consultation, a recheck, a re-evaluation or an "
+            "LRS evaluation."
         ),
-        premise=lambda enc: enc.value["lrs"],
+        premise=lambda enc: z3.And(
+            enc.value["lrs"],
+            z3.Or(
+                enc.value["need_for_assistance"],
+                z3.Not(
+                    z3.And(
+                        enc.presence["lrs_diagnosed_earlier"], enc.value["lrs_diagnosed_earlier"]
+                    )
+                ),
+            ),
+        ),
         covered=lambda enc: z3.Or(
             enc.written("referral"),
             enc.decided("consult_general_practitioner", True),
             enc.written("recheck_after_days"),
             enc.written("reevaluation_after_weeks"),
+            enc.written("lrs_evaluation_after_weeks"),
         ),
         check=lambda case, advice: (
             not case.lrs
+            or not (case.need_for_assistance or case.lrs_diagnosed_earlier is not True)
             or advice.referral is not None
             or advice.consult_general_practitioner
             or advice.recheck_after_days is not None
             or advice.reevaluation_after_weeks is not None
+            or advice.lrs_evaluation_after_weeks is not None
         ),
     ),
     Expectation(
         name="profile_has_reevaluation",
-        statement="Every valid case with a profile gets a re-evaluation window.",
-        premise=lambda enc: enc.written("profile"),
+        statement=(
+            "Every valid case with a profile, and no referral that replaces the treatment, gets "
+            "a re-evaluation window."
+        ),
+        premise=lambda enc: z3.And(
+            enc.written("profile"),
+            z3.Not(enc.decided("referral_mode", ReferralMode.INSTEAD_OF_TREATMENT)),
+        ),
         covered=lambda enc: enc.written("reevaluation_after_weeks"),
         check=lambda case, advice: (
-            advice.profile is None or advice.reevaluation_after_weeks is not None
+            advice.profile is None
+            or (
+                advice.referral is not None
+                and advice.referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+            )
+            or advice.reevaluation_after_weeks is not None
         ),
     ),
     Expectation(
@@ -524,6 +569,32 @@ def _candidate_pairs(ruleset: RuleSet) -> dict[tuple[str, str], list[Conflict]]:
     return dict(sorted(pairs.items(), key=lambda item: (order[item[0][0]], order[item[0][1]])))
 
 
+def _guidance_slot(member: object) -> str:
+    """The set slot whose vocabulary ``member`` belongs to."""
+    for name, slot in SLOTS.items():
+        if slot.kind is SlotKind.SET and isinstance(member, slot.value_type):
+            return name
+    raise KeyError(f"no advice field holds {member!r}")  # pragma: no cover
+
+
+def _candidate_exclusions(ruleset: RuleSet) -> dict[tuple[str, str], list[Conflict]]:
+    """Every pair of rules that give two guidance values excluding each other."""
+    pairs: dict[tuple[str, str], list[Conflict]] = {}
+    order = {r.id: i for i, r in enumerate(ruleset.rules)}
+    for a, b, _ in EXCLUSIVE_GUIDANCE:
+        slot_a, slot_b = _guidance_slot(a), _guidance_slot(b)
+        for ra, va in ruleset.writers(slot_a):
+            for rb, vb in ruleset.writers(slot_b):
+                if va != a or vb != b or ra.id == rb.id:
+                    continue
+                if order[ra.id] <= order[rb.id]:
+                    key, conflict = (ra.id, rb.id), Conflict(slot_a, a, b, slot_b)
+                else:
+                    key, conflict = (rb.id, ra.id), Conflict(slot_b, b, a, slot_a)
+                pairs.setdefault(key, []).append(conflict)
+    return dict(sorted(pairs.items(), key=lambda item: (order[item[0][0]], order[item[0][1]])))
+
+
 def _deciding(ruleset: RuleSet, a: str, b: str, slot: str) -> tuple[Resolution, ...]:
     return ruleset.resolutions_between(a, b, slot) + ruleset.resolutions_between(b, a, slot)
 
@@ -552,6 +623,8 @@ def _collision(
         undecided: list[str] = []
         for conflict in conflicts:
             found = _deciding(rs, a, b, conflict.slot)
+            if conflict.other_slot:
+                found += _deciding(rs, a, b, conflict.other_slot)
             deciding.extend(r for r in found if r not in deciding)
             if not found:
                 undecided.append(conflict.slot)
@@ -559,7 +632,10 @@ def _collision(
         base["undecided"] = tuple(undecided)
         together = z3.Or(
             *(
-                z3.And(resolved.enc.effective(a, c.slot), resolved.enc.effective(b, c.slot))
+                z3.And(
+                    resolved.enc.effective(a, c.slot),
+                    resolved.enc.effective(b, c.other_slot or c.slot),
+                )
                 for c in conflicts
             )
         )
@@ -572,8 +648,14 @@ def _collision(
             status=Status.ERROR, message=str(exc), witness=exc.case, advice=exc.advice, **base
         )
     missing = [r for r in pair if r not in advice.fired]
+    exclusion = all(c.other_slot for c in conflicts)
     if missing:
         message = f"replayed, {' and '.join(missing)} did not fire"
+    elif exclusion:
+        given = {*advice.exercise_guidance, *advice.education, *advice.behaviour_guidance}
+        if all({c.first, c.second} <= given for c in conflicts):
+            return Collision(status=Status.FOUND, witness=case, advice=advice, **base)
+        message = "replayed, the advice lacks one of the two excluded values"
     elif AdviceWarning.UNRESOLVED_COLLISION not in advice.warnings:
         message = "replayed, the advice lacks the unresolved_collision warning"
     else:
@@ -671,7 +753,7 @@ def analyse(
     start = time.perf_counter()
     literal = _Side(ruleset.literal(), timeout_ms)
     resolved = _Side(ruleset, timeout_ms)
-    pairs = _candidate_pairs(literal.ruleset)
+    pairs = {**_candidate_pairs(literal.ruleset), **_candidate_exclusions(literal.ruleset)}
     found = [
         collision
         for pair, conflicts in pairs.items()
@@ -724,13 +806,15 @@ def _wrap(text: str, indent: str, hang: str = "  ") -> list[str]:
 
 
 def show_value(value: object) -> str:
-    """A slot value for people: ``consider``, ``routine``, ``3-6``, ``2``, ``none``."""
+    """A slot value for people: ``consider``, ``not stated``, ``3-6``, ``2``, ``none``."""
     if value is None:
         return "none"
     if isinstance(value, enum.Enum):
         return str(value.value).replace("_", " ")
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(show_value(v) for v in value) or "none"
     return str(value)
 
 
@@ -748,6 +832,8 @@ def _decided(advice: Advice, slot: str) -> object:
             return given.strength
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     return getattr(advice, slot)
 
 
@@ -978,6 +1064,7 @@ def _collision_json(c: Collision) -> dict[str, Any]:
                 "slot": x.slot,
                 "kind": x.kind.value,
                 "values": [_json_value(x.first), _json_value(x.second)],
+                **({"other_slot": x.other_slot} if x.other_slot else {}),
             }
             for x in c.conflicts
         ],

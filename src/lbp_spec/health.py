@@ -317,7 +317,7 @@ class HealthReport:
 
 
 def _show(value: object) -> str:
-    """A slot value for people: ``consider``, ``routine``, ``3-6``, ``2``, ``true``, ``absent``."""
+    """A slot value for people: ``consider``, ``immediate``, ``3-6``, ``true``, ``absent``."""
     if value is None:
         return "absent"
     if isinstance(value, enum.Enum):
@@ -370,6 +370,8 @@ def _read(advice: Advice, slot: str) -> Any:
                 return given.strength
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     if slot.startswith("neurological_examination."):
         return getattr(advice.neurological_examination, slot.split(".", 1)[1])
     return getattr(advice, slot)

@@ -25,9 +25,10 @@ each comparison in a condition (inside named definitions too, per rule)
 ``THRESHOLD+1`` and ``THRESHOLD-1``, and for a real-valued variable ``RELOP``
 (strict and non-strict swapped, as ``> 25`` and ``>= 25``); for each effect
 ``WEAKEN`` and ``STRENGTHEN`` of an intervention's strength by one step of the
-scale, ``SWAP_URGENCY`` of a referral, ``WINDOW+1``/``WINDOW-1`` of a time
-window and ``LIMIT+1``/``LIMIT-1`` of the session limit; ``DROP_EFFECT`` of one
-effect of a rule with several; and ``DROP_RESOLUTION``.
+scale, ``SWAP_URGENCY`` and ``SWAP_REFERRAL_MODE`` of a referral,
+``WINDOW+1``/``WINDOW-1`` of a time window and ``LIMIT+1``/``LIMIT-1`` of the
+session limit; ``DROP_EFFECT`` of one effect of a rule with several; and
+``DROP_RESOLUTION``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
 from lbp_spec.verify import Status, verify
-from lbp_spec.vocabulary import Strength, Urgency
+from lbp_spec.vocabulary import ReferralMode, Strength, Urgency
 
 __all__ = [
     "MUTANT_ENV",
@@ -113,6 +114,7 @@ class Operator(enum.Enum):
     WEAKEN = "WEAKEN"
     STRENGTHEN = "STRENGTHEN"
     SWAP_URGENCY = "SWAP_URGENCY"
+    SWAP_REFERRAL_MODE = "SWAP_REFERRAL_MODE"
     WINDOW_LATER = "WINDOW+1"
     WINDOW_EARLIER = "WINDOW-1"
     LIMIT_UP = "LIMIT+1"
@@ -346,8 +348,15 @@ class _Builder:
             if value.rank + 1 in _STEP:
                 changes.append((Operator.STRENGTHEN, _STEP[value.rank + 1]))
         elif isinstance(value, Urgency):
-            other = Urgency.ROUTINE if value is Urgency.IMMEDIATE else Urgency.IMMEDIATE
+            other = Urgency.NOT_STATED if value is Urgency.IMMEDIATE else Urgency.IMMEDIATE
             changes.append((Operator.SWAP_URGENCY, other))
+        elif isinstance(value, ReferralMode):
+            mode = (
+                ReferralMode.ALONGSIDE_TREATMENT
+                if value is ReferralMode.INSTEAD_OF_TREATMENT
+                else ReferralMode.INSTEAD_OF_TREATMENT
+            )
+            changes.append((Operator.SWAP_REFERRAL_MODE, mode))
         elif isinstance(value, Window):
             for operator, step in ((Operator.WINDOW_LATER, 1), (Operator.WINDOW_EARLIER, -1)):
                 high = None if value.high is None else value.high + step
@@ -842,7 +851,8 @@ class MutationReport:
 
     def table(self) -> str:
         """The per-operator table and the overall row, as text (``-``: not run)."""
-        head = f"{'operator':<16}" + "".join(f"{c:>11}" for c in _COLUMNS) + f"{'score':>9}"
+        width = max(16, *(len(op.value) + 2 for op in Operator))
+        head = f"{'operator':<{width}}" + "".join(f"{c:>11}" for c in _COLUMNS) + f"{'score':>9}"
         rule = "-" * len(head)
         skipped = {
             c for c, ran in (("tests", self.tests_run), ("proofs", self.proofs_run)) if not ran
@@ -856,7 +866,7 @@ class MutationReport:
             cells = "".join(f"{'-' if c in skipped else counts[c]:>11}" for c in _COLUMNS)
             score = _score(counts)
             shown = "-" if score is None else f"{100 * score:.1f}%"
-            lines.append(f"{label:<16}{cells}{shown:>9}")
+            lines.append(f"{label:<{width}}{cells}{shown:>9}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ of the name before the dot).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -32,11 +33,13 @@ from lbp_spec.rule import SLOTS, SlotKind, intervention_slot
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
 from lbp_spec.vocabulary import (
+    EXCLUSIVE_GUIDANCE,
     AdviceWarning,
     EmergencySign,
     Intervention,
     PrognosticFactor,
     RedFlag,
+    ReferralMode,
     SafetyNetTopic,
     Strength,
     Urgency,
@@ -138,9 +141,15 @@ def _set(enc: Encoding, path: str, members: Iterable[Any]) -> z3.BoolRef:
 
 
 def _emergency(enc: Encoding) -> z3.BoolRef:
-    """An emergency sign in the case (reported, or MRC at most 3 in an examination)."""
-    mrc = z3.And(enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3)
-    return z3.Or(_set(enc, "neurological_emergency_signs", EmergencySign), mrc)
+    """An emergency sign in the case (reported; MRC at most 3 or a Babinski sign found)."""
+    exam = z3.And(
+        enc.presence["neurological_exam"],
+        z3.Or(
+            enc.value["neurological_exam.mrc_lowest"] <= 3,
+            enc.value["neurological_exam.extensor_plantar_response"],
+        ),
+    )
+    return z3.Or(_set(enc, "neurological_emergency_signs", EmergencySign), exam)
 
 
 def _red_flag(enc: Encoding) -> z3.BoolRef:
@@ -149,11 +158,32 @@ def _red_flag(enc: Encoding) -> z3.BoolRef:
 
 def _case_emergency(case: Case) -> bool:
     exam = case.neurological_exam
-    return bool(case.neurological_emergency_signs) or (exam is not None and exam.mrc_lowest <= 3)
+    return bool(case.neurological_emergency_signs) or (
+        exam is not None and (exam.mrc_lowest <= 3 or exam.extensor_plantar_response)
+    )
 
 
 def _profile_present(enc: Encoding) -> z3.BoolRef:
     return enc.written("profile")
+
+
+def _instead(enc: Encoding) -> z3.BoolRef:
+    """The advice refers the patient instead of treating."""
+    return enc.decided("referral_mode", ReferralMode.INSTEAD_OF_TREATMENT)
+
+
+def _case_instead(advice: Advice) -> bool:
+    referral = advice.referral
+    return referral is not None and referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+
+
+def _treated(enc: Encoding) -> z3.BoolRef:
+    """A profile is assigned and no referral replaces the treatment."""
+    return z3.And(_profile_present(enc), z3.Not(_instead(enc)))
+
+
+def _case_treated(advice: Advice) -> bool:
+    return advice.profile is not None and not _case_instead(advice)
 
 
 def _exercise_therapist_without_competencies(enc: Encoding) -> z3.BoolRef:
@@ -279,27 +309,41 @@ _NEXT_STEP_SLOTS = (
     "consult_general_practitioner",
     "recheck_after_days",
     "reevaluation_after_weeks",
+    "lrs_evaluation_after_weeks",
 )
 
 
 def _check_next_step(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
-    if not case.lrs:
+    if not case.lrs or not (case.need_for_assistance or case.lrs_diagnosed_earlier is not True):
         return True
     return bool(
         advice.referral is not None
         or advice.consult_general_practitioner
         or advice.recheck_after_days is not None
         or advice.reevaluation_after_weeks is not None
+        or advice.lrs_evaluation_after_weeks is not None
     )
+
+
+def _lrs_needing_a_step(enc: Encoding) -> z3.BoolRef:
+    """LRS, diagnosed at this consultation or with a need for assistance."""
+    known = z3.And(enc.presence["lrs_diagnosed_earlier"], enc.value["lrs_diagnosed_earlier"])
+    return z3.And(enc.value["lrs"], z3.Or(enc.value["need_for_assistance"], z3.Not(known)))
 
 
 COMPLETENESS_LRS = Property(
     name="completeness.lrs_next_step",
     statement=(
-        "Every valid LRS case ends in a referral, a GP consultation, or a scheduled recheck "
-        "or re-evaluation."
+        "Every valid LRS case, at the consultation where LRS is diagnosed or while there is a "
+        "need for assistance, ends in a referral, a GP consultation, or a scheduled recheck, "
+        "re-evaluation or LRS evaluation."
     ),
-    premise=lambda enc: enc.value["lrs"],
+    note=(
+        "An LRS patient diagnosed earlier who no longer has a need for assistance has no "
+        "indication for therapy: the check after two to four days was advised once, where LRS "
+        "was diagnosed, and is not repeated."
+    ),
+    premise=_lrs_needing_a_step,
     claim=lambda enc: z3.Or(*(enc.written(s) for s in _NEXT_STEP_SLOTS)),
     check=_check_next_step,
     concerns=_writers_of(*_NEXT_STEP_SLOTS),
@@ -333,13 +377,16 @@ COMPLETENESS_NEED = Property(
 
 
 def _check_profile_window(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
-    return advice.profile is None or advice.reevaluation_after_weeks is not None
+    return not _case_treated(advice) or advice.reevaluation_after_weeks is not None
 
 
 COMPLETENESS_REEVALUATION = Property(
     name="completeness.profile_has_reevaluation",
-    statement="Every valid case with a treatment profile gets a re-evaluation window.",
-    premise=_profile_present,
+    statement=(
+        "Every valid case with a treatment profile, and no referral that replaces the "
+        "treatment, gets a re-evaluation window."
+    ),
+    premise=_treated,
     claim=lambda enc: enc.written("reevaluation_after_weeks"),
     check=_check_profile_window,
     concerns=_writers_of("profile", "reevaluation_after_weeks"),
@@ -371,7 +418,8 @@ def _check_referred_untreated(ruleset: RuleSet, case: Case, advice: Advice) -> b
 SAFETY_REFERRED = Property(
     name="safety.red_flag_or_emergency_referred",
     statement=(
-        "Every valid case with a red flag or a neurological emergency sign (MRC at most 3 "
+        "Every valid case with a red flag or a neurological emergency sign (MRC at most 3 or an "
+        "extensor plantar response "
         "included) is referred to the GP, and no treatment is advised for it."
     ),
     premise=lambda enc: z3.Or(_red_flag(enc), _emergency(enc)),
@@ -394,7 +442,8 @@ def _check_immediate(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
 SAFETY_IMMEDIATE = Property(
     name="safety.emergency_refers_immediately",
     statement=(
-        "Every valid case with a neurological emergency sign (MRC at most 3 included) is "
+        "Every valid case with a neurological emergency sign (MRC at most 3 or an extensor "
+        "plantar response included) is "
         "referred immediately, whatever else applies."
     ),
     premise=_emergency,
@@ -435,12 +484,12 @@ SAFETY_URGENCY = Property(
     concerns=_writers_of("referral"),
     reachable=(
         (
-            "a routine-referral rule applies as well",
+            "a referral rule of no stated urgency applies as well",
             lambda enc: z3.Or(
                 *(
                     enc.fired(r.id)
                     for r, v in enc.ruleset.writers("referral")
-                    if v is Urgency.ROUTINE
+                    if v is Urgency.NOT_STATED
                 ),
                 z3.BoolVal(False),
             ),
@@ -471,18 +520,18 @@ SAFETY_NET = Property(
 
 def _check_one_profile(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
     values = {v for _, v in effective_rules(ruleset, advice, "profile")}
-    return (advice.profile is not None) == advice.physiotherapy_indicated and len(values) <= 1
+    return _case_treated(advice) == advice.physiotherapy_indicated and len(values) <= 1
 
 
 PROFILES_EXACTLY_ONE = Property(
     name="profiles.indicated_has_exactly_one_profile",
     statement=(
-        "Every valid case for which therapy is indicated gets exactly one profile, and no "
-        "other case gets one."
+        "Every valid case for which therapy is indicated gets exactly one profile; a case "
+        "with a profile is indicated for therapy unless a referral replaces the treatment."
     ),
     premise=_true,
     claim=lambda enc: z3.And(
-        enc.written("physiotherapy_indicated") == _profile_present(enc),
+        enc.written("physiotherapy_indicated") == _treated(enc),
         z3.Not(enc.collision("profile")),
     ),
     check=_check_one_profile,
@@ -494,7 +543,7 @@ PROFILES_EXACTLY_ONE = Property(
 
 
 def _check_profile_1(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
-    if advice.profile != 1:
+    if advice.profile != 1 or _case_instead(advice):
         return True
     return advice.session_limit == 3 and not any(
         advice.strength(i).permits for i in _NON_EXERCISE_PERMISSION
@@ -505,9 +554,9 @@ PROFILES_PROFILE_1 = Property(
     name="profiles.profile_1_limits",
     statement=(
         "Profile 1 never gets mobilisation, manipulation or massage, and always gets a limit of "
-        "three sessions."
+        "three sessions (unless a referral replaces the treatment)."
     ),
-    premise=lambda enc: enc.decided("profile", 1),
+    premise=lambda enc: z3.And(enc.decided("profile", 1), z3.Not(_instead(enc))),
     claim=lambda enc: z3.And(
         z3.Not(_any_permitted(enc, _NON_EXERCISE_PERMISSION)), enc.decided("session_limit", 3)
     ),
@@ -683,7 +732,7 @@ INFORMATION_EXAM = Property(
 
 # -- windows --------------------------------------------------------------------------------------
 
-_WINDOW_SLOTS = ("recheck_after_days", "reevaluation_after_weeks")
+_WINDOW_SLOTS = ("recheck_after_days", "reevaluation_after_weeks", "lrs_evaluation_after_weeks")
 
 
 def _ill_formed_window(enc: Encoding) -> z3.BoolRef:
@@ -697,7 +746,11 @@ def _ill_formed_window(enc: Encoding) -> z3.BoolRef:
 
 
 def _check_windows(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
-    for window in (advice.recheck_after_days, advice.reevaluation_after_weeks):
+    for window in (
+        advice.recheck_after_days,
+        advice.reevaluation_after_weeks,
+        advice.lrs_evaluation_after_weeks,
+    ):
         if window is not None and (
             window.low < 0 or (window.high is not None and window.high < window.low)
         ):
@@ -708,7 +761,8 @@ def _check_windows(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
 WINDOWS_ORDERED = Property(
     name="windows.well_formed",
     statement=(
-        "Every recheck and re-evaluation window advised is non-empty and ordered: it starts "
+        "Every recheck, re-evaluation and LRS evaluation window advised is non-empty and "
+        "ordered: it starts "
         "at or after zero and ends no earlier than it starts."
     ),
     premise=_true,
@@ -718,6 +772,7 @@ WINDOWS_ORDERED = Property(
     reachable=(
         ("a recheck is advised", lambda enc: enc.written("recheck_after_days")),
         ("a re-evaluation is advised", lambda enc: enc.written("reevaluation_after_weeks")),
+        ("an LRS evaluation is advised", lambda enc: enc.written("lrs_evaluation_after_weeks")),
     ),
 )
 
@@ -758,6 +813,32 @@ def _worse_by_one_finding(enc: Encoding, worse: Encoding) -> z3.BoolRef:
         )
     )
     steps.append(z3.And(*equal_except({"nprs"}, None), worse.value["nprs"] > enc.value["nprs"]))
+    babinski = "neurological_exam.extensor_plantar_response"
+    steps.append(
+        z3.And(
+            *equal_except({babinski}, None),
+            enc.presence["neurological_exam"],
+            z3.Not(enc.value[babinski]),
+            worse.value[babinski],
+        )
+    )
+    duration = "complaint_duration_weeks"
+    steps.append(
+        z3.And(
+            *equal_except({duration}, None),
+            enc.presence[duration],
+            worse.presence[duration],
+            worse.value[duration] > enc.value[duration],
+        )
+    )
+    for path in ("pain_alleviation", "loss_of_function_decrease"):
+        steps.append(
+            z3.And(
+                *equal_except({path}, None),
+                z3.Not(_is_inadequate(enc, path)),
+                _is_inadequate(worse, path),
+            )
+        )
     for path in ("red_flags", "neurological_emergency_signs"):
         var = VARIABLES[path]
         for member in var.enum or ():
@@ -836,7 +917,9 @@ MONOTONE_SAFETY = Property(
     name="monotonicity.worse_finding_never_de_escalates",
     statement=(
         "A worse finding (a prognostic factor added or made dominant, a lower MRC grade, a "
-        "higher NPRS, a new red flag or emergency sign) never removes a referral for a red "
+        "higher NPRS, a new red flag or emergency sign, an extensor plantar response, longer "
+        "complaints, pain or loss of function judged not enough decreased) never removes a "
+        "referral for a red "
         "flag, an emergency sign or severe LRS, never weakens an immediate referral, and "
         "never lowers the profile of a patient who stays unreferred."
     ),
@@ -900,8 +983,9 @@ def _prohibitions(enc: Encoding) -> z3.BoolRef:
 
     dn, pn = Strength.DO_NOT, Strength.PREFERABLY_NOT
     lrs = enc.value["lrs"]
-    p1 = enc.decided("profile", 1)
-    p23 = z3.Or(enc.decided("profile", 2), enc.decided("profile", 3))
+    kept = z3.Not(_instead(enc))
+    p1 = z3.And(enc.decided("profile", 1), kept)
+    p23 = z3.And(z3.Or(enc.decided("profile", 2), enc.decided("profile", 3)), kept)
     treated = z3.Or(p1, p23)
     et = z3.And(
         enc.value["discipline"]
@@ -930,11 +1014,11 @@ def _check_prohibitions(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
 
     dn, pn = Strength.DO_NOT, Strength.PREFERABLY_NOT
     passive = (*_NON_EXERCISE_PERMISSION, *_TENS)
-    treated = advice.profile is not None
+    treated = _case_treated(advice)
     checks = []
-    if advice.profile == 1:
+    if treated and advice.profile == 1:
         checks += [advice.strength(i) is dn for i in passive]
-    if advice.profile in (2, 3):
+    if treated and advice.profile in (2, 3):
         checks += [advice.strength(i) is dn for i in _TENS]
     if case.lrs and treated:
         checks += [advice.strength(i) is dn for i in _LRS_FORBIDDEN]
@@ -955,7 +1039,8 @@ INTERVENTIONS_PROHIBITIONS = Property(
         "not' the advice forbids: passive interventions in profile 1; TENS and interference "
         "in profiles 2 and 3; massage, TENS and interference for LRS (mobilisation and "
         "manipulation at least preferably not); mobilisation, manipulation and massage for an "
-        "exercise therapist without the additional competencies."
+        "exercise therapist without the additional competencies; each for a patient who is "
+        "treated (a referral instead of treatment plans no intervention at all)."
     ),
     premise=_true,
     claim=_prohibitions,
@@ -985,16 +1070,17 @@ _EXERCISE = (Intervention.SELF_DIRECTED_EXERCISE, Intervention.EXERCISE_THERAPY)
 
 
 def _check_exercise(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
-    return advice.profile is None or any(advice.strength(i).permits for i in _EXERCISE)
+    return not _case_treated(advice) or any(advice.strength(i).permits for i in _EXERCISE)
 
 
 TREATMENT_EXERCISE = Property(
     name="interventions.exercise_for_every_profile",
     statement=(
-        "Every valid case with a treatment profile is advised exercise: self-directed "
-        "exercise in profile 1, exercise therapy in profiles 2 and 3 (considered for LRS)."
+        "Every valid case with a treatment profile, and no referral that replaces the "
+        "treatment, is advised exercise: self-directed exercise in profile 1, exercise therapy "
+        "in profiles 2 and 3 (considered for LRS)."
     ),
-    premise=_profile_present,
+    premise=_treated,
     claim=lambda enc: z3.And(
         z3.Implies(enc.decided("profile", 1), _permitted(enc, Intervention.SELF_DIRECTED_EXERCISE)),
         z3.Implies(
@@ -1066,36 +1152,211 @@ EVALUATION_PROFILE_3 = Property(
 )
 
 
+def _index_of(path: str, value: enum.Enum) -> int:
+    from lbp_spec.logic import VARIABLES
+
+    return list(VARIABLES[path].enum or ()).index(value)
+
+
+def _is_inadequate(enc: Encoding, path: str) -> z3.BoolRef:
+    from lbp_spec.vocabulary import Improvement
+
+    return z3.And(enc.presence[path], enc.value[path] == _index_of(path, Improvement.INADEQUATE))
+
+
+def _lrs_persisting(enc: Encoding) -> z3.BoolRef:
+    """Complaints of six weeks or more, with pain or loss of function not enough decreased."""
+    lasted = z3.Or(
+        z3.And(
+            enc.presence["complaint_duration_weeks"], enc.value["complaint_duration_weeks"] >= 6
+        ),
+        z3.And(enc.presence["weeks_since_start"], enc.value["weeks_since_start"] >= 6),
+    )
+    insufficient = z3.Or(
+        _is_inadequate(enc, "pain_alleviation"),
+        _is_inadequate(enc, "loss_of_function_decrease"),
+        _is_inadequate(enc, "improvement"),
+    )
+    return z3.And(enc.value["lrs"], lasted, insufficient)
+
+
+def _case_lrs_persisting(case: Case) -> bool:
+    from lbp_spec.vocabulary import Improvement
+
+    weeks = [w for w in (case.complaint_duration_weeks, case.weeks_since_start) if w is not None]
+    judged = (case.pain_alleviation, case.loss_of_function_decrease, case.improvement)
+    return case.lrs and any(w >= 6 for w in weeks) and Improvement.INADEQUATE in judged
+
+
+def _dose_doubt(enc: Encoding) -> z3.BoolRef:
+    return z3.And(enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"])
+
+
 def _check_lrs_escalation(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
     if not case.lrs:
         return True
     if case.medication_dose_doubt is True and advice.referral is None:
         return False
-    return not (_case_inadequate(case, 6) and advice.referral is None)
+    return not (_case_lrs_persisting(case) and advice.referral is None)
 
 
 EVALUATION_LRS = Property(
     name="evaluation.lrs_refers_when_persisting_or_dose_in_doubt",
     statement=(
-        "An LRS patient is referred to the GP at a follow-up when the complaints persist from "
-        "week 6 without adequate alleviation, or when the medication dose is in doubt."
+        "An LRS patient is referred to the GP when the complaints have lasted six weeks or "
+        "more with insufficient alleviation of pain and/or decrease of loss of function (either "
+        "one suffices), or when the medication dose is in doubt, at any consultation."
     ),
-    premise=lambda enc: z3.And(
-        enc.value["lrs"],
-        z3.Or(
-            _follow_up_inadequate(enc, 6),
-            z3.And(enc.presence["medication_dose_doubt"], enc.value["medication_dose_doubt"]),
-        ),
-    ),
+    premise=lambda enc: z3.And(enc.value["lrs"], z3.Or(_lrs_persisting(enc), _dose_doubt(enc))),
     claim=lambda enc: enc.written("referral"),
     check=_check_lrs_escalation,
     concerns=_writers_of("referral"),
     reachable=(
+        ("only the medication is in doubt", lambda enc: z3.Not(_lrs_persisting(enc))),
+        ("only the complaints persist", lambda enc: z3.Not(_dose_doubt(enc))),
         (
-            "only the medication is in doubt",
-            lambda enc: z3.Not(_follow_up_inadequate(enc, 6)),
+            "only the loss of function persists, the pain and complaints improve",
+            lambda enc: z3.And(
+                z3.Not(_is_inadequate(enc, "pain_alleviation")),
+                z3.Not(_is_inadequate(enc, "improvement")),
+                z3.Not(_dose_doubt(enc)),
+            ),
         ),
-        ("only the complaints persist", lambda enc: z3.Not(enc.value["medication_dose_doubt"])),
+        (
+            "the complaints lasted six weeks, treatment began less than six weeks ago",
+            lambda enc: z3.And(
+                enc.presence["weeks_since_start"],
+                enc.value["weeks_since_start"] < 6,
+                z3.Not(_dose_doubt(enc)),
+            ),
+        ),
+    ),
+)
+
+
+# -- referral -------------------------------------------------------------------------------------
+
+
+def _check_referral_mode(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    if advice.referral is None:
+        return True
+    modes = {v for _, v in effective_rules(ruleset, advice, "referral_mode")}
+    return modes == {advice.referral.mode}
+
+
+REFERRAL_HAS_MODE = Property(
+    name="referral.every_referral_has_one_mode",
+    statement=(
+        "Every referral says whether it replaces the treatment or goes alongside it, and "
+        "exactly one of the two."
+    ),
+    premise=lambda enc: enc.written("referral"),
+    claim=lambda enc: z3.And(enc.written("referral_mode"), z3.Not(enc.collision("referral_mode"))),
+    check=_check_referral_mode,
+    concerns=_writers_of("referral", "referral_mode"),
+    reachable=(
+        ("a referral instead of treatment", _instead),
+        (
+            "a referral alongside treatment",
+            lambda enc: enc.decided("referral_mode", ReferralMode.ALONGSIDE_TREATMENT),
+        ),
+    ),
+    note=(
+        "Structural: every referral rule writes an urgency and a mode together, and the "
+        "resolutions leave one mode. On a concrete advice the check compares the mode with "
+        "the rules that set it."
+    ),
+)
+
+_PLAN_WINDOWS = ("session_limit", *_WINDOW_SLOTS)
+
+
+def _check_no_plan(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    if not _case_instead(advice):
+        return True
+    return (
+        not advice.physiotherapy_indicated
+        and not any(a.strength.permits for a in advice.interventions.values())
+        and advice.session_limit is None
+        and advice.recheck_after_days is None
+        and advice.reevaluation_after_weeks is None
+        and advice.lrs_evaluation_after_weeks is None
+    )
+
+
+REFERRAL_INSTEAD_PLANS_NO_TREATMENT = Property(
+    name="referral.instead_of_treatment_plans_no_treatment",
+    statement=(
+        "A referral that replaces the treatment comes with no treatment: therapy is not "
+        "indicated, no intervention is permitted, and no session limit, recheck, re-evaluation "
+        "or LRS evaluation is planned."
+    ),
+    premise=_instead,
+    claim=lambda enc: z3.And(
+        z3.Not(enc.written("physiotherapy_indicated")),
+        z3.Not(_any_permitted(enc, _ALL)),
+        *(z3.Not(enc.written(slot)) for slot in _PLAN_WINDOWS),
+    ),
+    check=_check_no_plan,
+    concerns=_writers_of(
+        "physiotherapy_indicated", *_PLAN_WINDOWS, *(intervention_slot(i) for i in _ALL)
+    ),
+    reachable=(
+        ("a treated profile is referred at a follow-up", _profile_present),
+        ("an LRS patient is referred", lambda enc: enc.value["lrs"]),
+    ),
+)
+
+
+# -- guidance -------------------------------------------------------------------------------------
+
+
+def _guidance_slot(member: object) -> str:
+    """The set slot whose members are of the vocabulary of ``member``."""
+    for name, slot in SLOTS.items():
+        if slot.kind is SlotKind.SET and isinstance(member, slot.value_type):
+            return name
+    raise KeyError(f"no advice field holds {member!r}")  # pragma: no cover
+
+
+def _excluded_pair(enc: Encoding) -> z3.BoolRef:
+    terms = [
+        z3.And(enc.contains(_guidance_slot(a), a), enc.contains(_guidance_slot(b), b))
+        for a, b, _ in EXCLUSIVE_GUIDANCE
+    ]
+    return z3.Or(*terms) if terms else z3.BoolVal(False)
+
+
+def _check_no_excluded_pair(ruleset: RuleSet, case: Case, advice: Advice) -> bool:
+    given = {*advice.exercise_guidance, *advice.education, *advice.behaviour_guidance}
+    return not any(a in given and b in given for a, b, _ in EXCLUSIVE_GUIDANCE)
+
+
+CONSISTENCY_GUIDANCE = Property(
+    name="consistency.no_excluded_guidance_pair",
+    statement=(
+        "No advice carries two guidance values that exclude each other (such as time-contingent "
+        "and pain-guided activity), as listed in the vocabulary."
+    ),
+    premise=_true,
+    claim=lambda enc: z3.Not(_excluded_pair(enc)),
+    check=_check_no_excluded_pair,
+    concerns=lambda rs: tuple(
+        dict.fromkeys(
+            r.id
+            for a, b, _ in EXCLUSIVE_GUIDANCE
+            for m in (a, b)
+            for r, v in rs.writers(_guidance_slot(m))
+            if v == m
+        )
+    ),
+    reachable=tuple(
+        (
+            f"{m.value} is given",
+            lambda enc, m=m: enc.contains(_guidance_slot(m), m),
+        )
+        for a, b, _ in EXCLUSIVE_GUIDANCE
+        for m in (a, b)
     ),
 )
 
@@ -1141,6 +1402,7 @@ CATALOGUE: Final[tuple[Property, ...]] = (
     CONSISTENCY_MOBILISATION,
     CONSISTENCY_ALL,
     CONSISTENCY_SINGLE_VALUE,
+    CONSISTENCY_GUIDANCE,
     COMPLETENESS_LRS,
     COMPLETENESS_NEED,
     COMPLETENESS_REEVALUATION,
@@ -1163,6 +1425,8 @@ CATALOGUE: Final[tuple[Property, ...]] = (
     EVALUATION_PROFILE_1_2,
     EVALUATION_PROFILE_3,
     EVALUATION_LRS,
+    REFERRAL_HAS_MODE,
+    REFERRAL_INSTEAD_PLANS_NO_TREATMENT,
     MONOTONE_SAFETY,
     FINDING_FOLLOW_UP_REFERRAL,
 )

@@ -60,7 +60,12 @@ def _advice_lines(advice: Advice) -> list[str]:
         f"physiotherapy indicated: {_show(advice.physiotherapy_indicated)}",
         f"profile: {advice.profile if advice.profile is not None else 'none'}",
         "referral: "
-        + ("none" if advice.referral is None else f"{advice.referral.urgency.value} to the GP"),
+        + (
+            "none"
+            if advice.referral is None
+            else f"to the GP, urgency {advice.referral.urgency.value}, "
+            f"{advice.referral.mode.value.replace('_', ' ')}"
+        ),
     ]
     if advice.consult_general_practitioner:
         lines.append("consult the GP: yes")
@@ -68,6 +73,8 @@ def _advice_lines(advice: Advice) -> list[str]:
         lines.append(f"recheck after {advice.recheck_after_days} days")
     if advice.reevaluation_after_weeks is not None:
         lines.append(f"re-evaluate after {advice.reevaluation_after_weeks} weeks")
+    if advice.lrs_evaluation_after_weeks is not None:
+        lines.append(f"evaluate LRS in weeks {advice.lrs_evaluation_after_weeks} of complaints")
     graded = [
         f"{i.value}={a.strength.value}"
         for i, a in advice.interventions.items()

@@ -24,6 +24,7 @@ from lbp_spec.vocabulary import (
     ExamComponent,
     ExerciseGuidance,
     Intervention,
+    ReferralMode,
     SafetyNetTopic,
     Section,
     Strength,
@@ -39,6 +40,7 @@ __all__ = [
     "SlotKind",
     "add",
     "intervention_slot",
+    "refer",
     "sets",
     "strength",
 ]
@@ -91,7 +93,8 @@ def intervention_slot(intervention: Intervention) -> str:
     return f"interventions.{intervention.value}"
 
 
-_URGENCY_ORDER: Final = {Urgency.IMMEDIATE: 0, Urgency.ROUTINE: 1}
+_URGENCY_ORDER: Final = {Urgency.IMMEDIATE: 0, Urgency.NOT_STATED: 1}
+_MODE_ORDER: Final = {ReferralMode.INSTEAD_OF_TREATMENT: 0, ReferralMode.ALONGSIDE_TREATMENT: 1}
 
 
 def _window_key(v: object) -> object:
@@ -104,10 +107,18 @@ SLOTS: Final[dict[str, Slot]] = {
     for s in (
         _single("physiotherapy_indicated", bool, "physiotherapy indicated", False, lambda v: 0),
         _single("referral", Urgency, "referral to the GP", None, _URGENCY_ORDER.__getitem__),  # type: ignore[arg-type]
+        _single("referral_mode", ReferralMode, "referral", None, _MODE_ORDER.__getitem__),  # type: ignore[arg-type]
         _single("consult_general_practitioner", bool, "GP consultation", False, lambda v: 0),
         _single("profile", int, "profile", None, lambda v: -v),  # type: ignore[operator]
         _single("recheck_after_days", Window, "recheck (days)", None, _window_key),
         _single("reevaluation_after_weeks", Window, "re-evaluation (weeks)", None, _window_key),
+        _single(
+            "lrs_evaluation_after_weeks",
+            Window,
+            "LRS evaluation (weeks of complaints)",
+            None,
+            _window_key,
+        ),
         _single("session_limit", int, "session limit", None, lambda v: v),
         *(
             _single(
@@ -175,6 +186,11 @@ def sets(slot: str, value: object) -> Effect:
     return Effect(slot, value)
 
 
+def refer(urgency: Urgency, mode: ReferralMode) -> tuple[Effect, ...]:
+    """Effects: refer to the GP with ``urgency``, instead of or alongside treatment."""
+    return (Effect("referral", urgency), Effect("referral_mode", mode))
+
+
 def strength(value: Strength, *interventions: Intervention) -> tuple[Effect, ...]:
     """Effects: give each of ``interventions`` the strength ``value``."""
     return tuple(Effect(intervention_slot(i), value) for i in interventions)
@@ -229,7 +245,10 @@ class Resolution:
     """A declared decision between rules that collide on the literal text.
 
     Whenever a winner's condition holds, each loser's effect on the listed
-    slots is set aside.
+    slots is set aside. On a single slot every winner writes the slot itself
+    (so it is not left empty); on a set slot a winner may write another field:
+    the loser's member is set aside because it excludes what the winner gives
+    (:data:`~lbp_spec.vocabulary.EXCLUSIVE_GUIDANCE`).
 
     Attributes:
         id: Stable identifier, e.g. ``RES.LRS_OVER_PROFILE_MASSAGE``.

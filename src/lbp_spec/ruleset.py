@@ -10,7 +10,7 @@ implement exactly this):
 * a rule's effect on a slot is *set aside* when a winner of a resolution that
   names the rule as a loser on that slot fires;
 * a single slot *holds* a value when a firing rule that is not set aside on the
-  slot writes that value; a set slot holds every member a firing rule adds;
+  slot writes that value; a set slot holds every member such a rule adds;
 * the *decided* value of a single slot is the value it holds; when it holds
   none, the slot's default; when it holds several (an unresolved collision), the
   value that sorts first by the slot's priority, and the advice carries the
@@ -106,7 +106,13 @@ class RuleSet:
                 if not self.rule(loser).slots & set(res.slots):
                     yield f"{res.id}: loser {loser} writes none of {', '.join(res.slots)}"
             for winner in res.winners:
-                missing = [s for s in res.slots if s not in self.rule(winner).slots]
+                missing = [
+                    s
+                    for s in res.slots
+                    if s in SLOTS
+                    and SLOTS[s].kind is SlotKind.SINGLE
+                    and s not in self.rule(winner).slots
+                ]
                 if missing:
                     yield (
                         f"{res.id}: winner {winner} does not write {', '.join(missing)}, so it "

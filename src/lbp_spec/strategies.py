@@ -55,7 +55,8 @@ def neurological_exams() -> st.SearchStrategy[NeurologicalExam]:
         reversed_lasegue=st.booleans(),
         mrc_lowest=st.sampled_from([3, 4, 5, 5, 5]) | st.integers(min_value=0, max_value=5),
         dermatomal_sensory_loss=st.booleans(),
-        diminished_reflexes=st.booleans(),
+        diminished_tendon_reflexes=st.booleans(),
+        extensor_plantar_response=st.sampled_from([False, False, False, True]),
     )
 
 
@@ -108,8 +109,15 @@ def cases(
             "improvement": draw(st.sampled_from(list(Improvement))),
             "reevaluation_new_insights": draw(st.none() | st.booleans()),
             "adjustment_expected_to_suffice": draw(st.none() | st.booleans()),
-            "medication_dose_doubt": draw(st.none() | st.booleans()),
+            "lrs_diagnosed_earlier": draw(st.booleans()) if is_lrs else None,
         }
+    weeks = follow_up.get("weeks_since_start", 0)
+    duration = draw(
+        st.none()
+        | _near(6, 8).map(lambda d: max(d, weeks))
+        | st.integers(min_value=weeks, max_value=weeks + 60)
+    )
+    judged = st.none() | st.sampled_from(list(Improvement))
     return Case(
         consultation=kind,
         discipline=discipline,
@@ -134,5 +142,9 @@ def cases(
         mechanical_problem=draw(st.booleans()),
         massage_criteria=draw(st.just(frozenset(MassageCriterion)) | _subsets(MassageCriterion)),
         responsiveness=draw(st.none() | st.sampled_from(list(Responsiveness))) if is_lrs else None,
+        complaint_duration_weeks=duration,
+        pain_alleviation=draw(judged),
+        loss_of_function_decrease=draw(judged),
+        medication_dose_doubt=draw(st.none() | st.booleans()),
         **follow_up,
     )

@@ -32,7 +32,7 @@ from lbp_spec.advice import (
     Referral,
     TraceEntry,
 )
-from lbp_spec.case import Case, NeurologicalExam, Sbst
+from lbp_spec.case import FOLLOW_UP_FIELDS, REQUIRED_AT_FOLLOW_UP, Case, NeurologicalExam, Sbst
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import (
     VARIABLES,
@@ -62,21 +62,15 @@ from lbp_spec.vocabulary import (
     FactorLevel,
     Intervention,
     PrognosticFactor,
+    ReferralMode,
 )
 
 __all__ = ["Encoding", "UntranslatableError", "and_", "implies", "not_", "or_"]
 
 _FACTOR_CODE = {None: 0, FactorLevel.NON_DOMINANT: 1, FactorLevel.DOMINANT: 2}
 _FACTOR_LEVEL = {v: k for k, v in _FACTOR_CODE.items()}
-_FOLLOW_UP_ONLY = (
-    "weeks_since_start",
-    "sessions_used",
-    "improvement",
-    "reevaluation_new_insights",
-    "adjustment_expected_to_suffice",
-    "medication_dose_doubt",
-)
-_REQUIRED_AT_FOLLOW_UP = ("weeks_since_start", "sessions_used", "improvement")
+_FOLLOW_UP_ONLY = FOLLOW_UP_FIELDS
+_REQUIRED_AT_FOLLOW_UP = REQUIRED_AT_FOLLOW_UP
 
 
 # -- Boolean connectives through the C API ---------------------------------------------------
@@ -141,7 +135,13 @@ def implies(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
 
 
 def _is_true(model: z3.ModelRef, term: z3.BoolRef) -> bool:
-    """``z3.is_true(model.eval(term, model_completion=True))``, with two C calls."""
+    """``z3.is_true(model.eval(term, model_completion=True))``, with two C calls.
+
+    Anything else that evaluates terms as a model does (the bulk agreement check
+    reads advice from bits, not from a Z3 model) is asked through its ``eval``.
+    """
+    if not isinstance(model, z3.ModelRef):
+        return bool(z3.is_true(model.eval(term, model_completion=True)))
     ctx = term.ctx
     result = (z3.Ast * 1)()
     if not z3.Z3_model_eval(ctx.ref(), model.model, term.ast, True, result):
@@ -272,7 +272,16 @@ class Encoding:
                 == self._enum_index(VARIABLES["discipline"], Discipline.EXERCISE_THERAPIST),
             )
         )
-        c.append(implies(self.presence["responsiveness"], self.value["lrs"]))
+        c.append(z3.Implies(self.presence["responsiveness"], self.value["lrs"]))
+        c.append(
+            self.presence["lrs_diagnosed_earlier"] == z3.And(z3.Not(initial), self.value["lrs"])
+        )
+        c.append(
+            z3.Implies(
+                z3.And(z3.Not(initial), self.presence["complaint_duration_weeks"]),
+                self.value["complaint_duration_weeks"] >= self.value["weeks_since_start"],
+            )
+        )
         c.append(self.value["sbst.psychosocial"] <= self.value["sbst.total"])
         return and_(*c)
 
@@ -435,8 +444,8 @@ class Encoding:
         return self._memoised(("contains", slot, member), lambda: self._contains(slot, member))
 
     def _contains(self, slot: str, member: object) -> z3.BoolRef:
-        terms = [self.fired(r.id) for r, m in self.ruleset.writers(slot) if m == member]
-        return or_(*terms) if terms else z3.BoolVal(False)
+        terms = [self.effective(r.id, slot) for r, m in self.ruleset.writers(slot) if m == member]
+        return z3.Or(*terms) if terms else z3.BoolVal(False)
 
     def differs(self, other: Encoding) -> z3.BoolRef:
         """The normative advice of the two encodings differs for the (shared) case.
@@ -668,7 +677,9 @@ class Encoding:
         urgency = single("referral")
         return Advice(
             physiotherapy_indicated=single("physiotherapy_indicated"),
-            referral=None if urgency is None else Referral(urgency),
+            referral=None
+            if urgency is None
+            else Referral(urgency, single("referral_mode") or ReferralMode.INSTEAD_OF_TREATMENT),
             consult_general_practitioner=single("consult_general_practitioner"),
             profile=single("profile"),
             neurological_examination=NeurologicalExamination(
@@ -677,6 +688,7 @@ class Encoding:
             ),
             recheck_after_days=single("recheck_after_days"),
             reevaluation_after_weeks=single("reevaluation_after_weeks"),
+            lrs_evaluation_after_weeks=single("lrs_evaluation_after_weeks"),
             session_limit=single("session_limit"),
             interventions=interventions,
             education=members("education"),

@@ -284,10 +284,11 @@ SECTION_STARTS: Final[tuple[tuple[str, Section], ...]] = (
 _T = TracedSentence
 
 
-def _factor(sentence: str, value: str) -> TracedSentence:
+def _factor(sentence: str, value: str, rules: tuple[str, ...] = ()) -> TracedSentence:
     return _T(
         sentence=sentence,
         section=Section.PROGNOSTIC_FACTORS,
+        rules=rules,
         gap=Gap.CASE_INPUT,
         explanation=(
             f"A prognostic factor: the case key prognostic_factors.{value}, with the "
@@ -377,11 +378,12 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "neurological loss of function (hypoesthesia/hypalgesia, paresis, diminished "
         "reflexes).",
         section=Section.LRS,
-        rules="LRS.CHARACTERISATION",
+        rules=("LRS.CHARACTERISATION", "FACTORS.LRS_LEG_PAIN_UNRECORDED"),
         gap=Gap.JUDGEMENT,
         explanation=(
             "A definition: the diagnosis of LRS stays the therapist's (the case input lrs). "
-            "The rule only warns when the examination suggests LRS and it was not diagnosed; "
+            "The rules only warn: when the examination suggests LRS and it was not diagnosed, "
+            "and when LRS is diagnosed without the prognostic factor pain in the leg; "
             "paraesthesia is not recorded in the case."
         ),
     ),
@@ -442,7 +444,7 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         sentence="Refer the patient with LRS and severe motor deficit (MRC score ≤ 3 out of "
         "5), and/or severe pain (NPRS ≥ 8) to the general practitioner.",
         section=Section.NEUROLOGICAL_EXAMINATION,
-        rules="LRS.REFER.SEVERE",
+        rules=("LRS.REFER.SEVERE", "FACTORS.SEVERE_PAIN_UNRECORDED"),
         resolutions="RES.MOST_URGENT_REFERRAL",
     ),
     _T(
@@ -450,20 +452,41 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "the recommendations in this guideline.",
         section=Section.NEUROLOGICAL_EXAMINATION,
         rules="LRS.RECHECK",
+        gap=Gap.ELSEWHERE,
+        explanation=(
+            "The check is formalized (once, where LRS is diagnosed: LRS.RECHECK). 'Act "
+            "according to the recommendations in this guideline' adds nothing of its own: it "
+            "points to the rest of the rules, among them the evaluation of LRS in weeks 6 to 8 "
+            "of the complaints (EVAL.LRS.WINDOW)."
+        ),
     ),
     _T(
         sentence="Assess the following prognostic factors for persistent low back pain and LRS:",
         section=Section.PROGNOSTIC_FACTORS,
+        rules="FACTORS.SEVERE_PAIN_UNRECORDED",
         gap=Gap.CASE_INPUT,
         explanation=(
             "The assessment is the therapist's: the case carries each present factor with "
-            "its level (prognostic_factors); the profile rules read them."
+            "its level (prognostic_factors); the profile rules read them. Where the recorded "
+            "findings disagree with the recorded factors, the advice warns "
+            "(FACTORS.SEVERE_PAIN_UNRECORDED, FACTORS.LRS_LEG_PAIN_UNRECORDED)."
         ),
     ),
     _factor("previous episodes of low back pain", "previous_episodes"),
-    _factor("a high degree of limitations in activities", "high_activity_limitation"),
-    _factor("pain in the leg", "leg_pain"),
-    _factor("high intensity of pain", "high_pain_intensity"),
+    # The three factors below also stand in the LRS row of the profiles table, which the
+    # warning FACTORS.LRS_LEG_PAIN_UNRECORDED quotes; high intensity of pain is the factor
+    # FACTORS.SEVERE_PAIN_UNRECORDED reads.
+    _factor(
+        "a high degree of limitations in activities",
+        "high_activity_limitation",
+        ("FACTORS.LRS_LEG_PAIN_UNRECORDED",),
+    ),
+    _factor("pain in the leg", "leg_pain", ("FACTORS.LRS_LEG_PAIN_UNRECORDED",)),
+    _factor(
+        "high intensity of pain",
+        "high_pain_intensity",
+        ("FACTORS.LRS_LEG_PAIN_UNRECORDED", "FACTORS.SEVERE_PAIN_UNRECORDED"),
+    ),
     _factor("high degree of physical load at work", "high_physical_work_load"),
     _factor("bad relationships with colleagues", "poor_colleague_relationships"),
     _factor("diminished job satisfaction", "low_job_satisfaction"),
@@ -579,11 +602,13 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "activities, pain in the leg and high intensity of pain, these patients have a greater "
         "chance of being assigned to profile 3.",
         section=Section.PROFILES,
+        rules=("FACTORS.LRS_LEG_PAIN_UNRECORDED", "FACTORS.SEVERE_PAIN_UNRECORDED"),
         gap=Gap.INFORMATIVE,
         explanation=(
             "States an expected outcome, not a rule: the profile is decided by the prognostic "
             "factors, which LRS patients more often have dominant; the diagnosis itself never "
-            "sets the profile."
+            "sets the profile. The spec only warns when LRS is recorded without the factor "
+            "pain in the leg (FACTORS.LRS_LEG_PAIN_UNRECORDED)."
         ),
     ),
     # -- Information and advice and (pain) education -------------------------------------
@@ -688,13 +713,21 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "physical activity.",
         section=Section.INFORMATION,
         rules="EDUCATION.LRS.MOVE_GUIDED_BY_PAIN",
+        resolutions="RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
     ),
     _T(
         sentence="Explain that if the complaints have not sufficiently improved after six to "
         "eight weeks, a referral to the medical specialist/general practitioner will be "
         "provided.",
         section=Section.INFORMATION,
-        rules=("EDUCATION.LRS.REFERRAL_6_8_WEEKS", "EVAL.LRS.PERSISTENT"),
+        rules=("EDUCATION.LRS.REFERRAL_6_8_WEEKS", "EVAL.LRS.PERSISTENT", "EVAL.LRS.WINDOW"),
+        gap=Gap.ELSEWHERE,
+        explanation=(
+            "The explanation, its evaluation window and the referral are formalized. The "
+            "referral goes to the general practitioner, as the referral sentence of the "
+            "evaluation row says; the 'medical specialist' this sentence names as an "
+            "alternative is not a referral target of the advice."
+        ),
     ),
     _T(
         sentence="Advise the patient with LRS to immediately contact the general practitioner "
@@ -739,6 +772,7 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "and in a time-contingent manner.",
         section=Section.EXERCISE,
         rules="EXERCISE.TYPE.GRADUAL",
+        resolutions="RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
     ),
     _T(
         sentence="If permissible, scale back the guidance during the treatment period.",
@@ -775,6 +809,7 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         sentence="Focus on pain alleviation in the presence of high responsiveness.",
         section=Section.EXERCISE,
         rules="EXERCISE.LRS.HIGH_RESPONSIVENESS",
+        resolutions="RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
     ),
     _T(
         sentence="In the presence of moderate responsiveness, increased pain of short "
@@ -965,13 +1000,15 @@ TRACEABILITY: Final[tuple[TracedSentence, ...]] = (
         "whether the medication dosage is high enough.",
         section=Section.EVALUATION,
         rules="EVAL.LRS.MEDICATION_DOUBT",
+        resolutions="RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",
     ),
     _T(
         sentence="Refer a patient with LRS to the general practitioner if the complaints "
         "persist from six to eight weeks and if there is insufficient alleviation of pain "
         "and/or decrease of loss of function.",
         section=Section.EVALUATION,
-        rules="EVAL.LRS.PERSISTENT",
+        rules=("EVAL.LRS.PERSISTENT", "EVAL.LRS.WINDOW"),
+        resolutions="RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",
     ),
     _T(
         sentence="The patient, in consultation with the therapist, assesses whether there is "

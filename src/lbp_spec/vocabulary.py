@@ -11,6 +11,7 @@ import enum
 from functools import total_ordering
 
 __all__ = [
+    "EXCLUSIVE_GUIDANCE",
     "AdviceWarning",
     "BehaviourGuidance",
     "Consultation",
@@ -27,6 +28,7 @@ __all__ = [
     "MassageCriterion",
     "PrognosticFactor",
     "RedFlag",
+    "ReferralMode",
     "ReferralTarget",
     "Responsiveness",
     "SafetyNetTopic",
@@ -217,10 +219,25 @@ _STRENGTH_RANK = {
 
 
 class Urgency(Vocabulary):
-    """How soon a referral must happen."""
+    """How soon a referral must happen, as far as the guideline says."""
 
     IMMEDIATE = "immediate"
-    ROUTINE = "routine"
+    """At once, where the text makes it an emergency."""
+    NOT_STATED = "not_stated"
+    """The guideline states no urgency for this referral; the therapist judges it.
+
+    Not "routine": the text does not say that the referral can wait (for a
+    suspected fracture, infection or tumour it may well not).
+    """
+
+
+class ReferralMode(Vocabulary):
+    """Whether a referral ends the treatment or goes alongside it."""
+
+    INSTEAD_OF_TREATMENT = "instead_of_treatment"
+    """The referral replaces physical or exercise therapy: no treatment is planned."""
+    ALONGSIDE_TREATMENT = "alongside_treatment"
+    """The GP is asked to look at one matter (the medication dose); therapy goes on."""
 
 
 class ReferralTarget(Vocabulary):
@@ -301,16 +318,33 @@ class EvaluationAction(Vocabulary):
     """What the evaluation at a follow-up asks of the therapist now."""
 
     REPEAT_RISK_EVALUATION = "repeat_risk_evaluation"
+    """Repeat the evaluation of the risk of persistent complaints."""
     CONSIDER_ADJUSTING_PROFILE = "consider_adjusting_profile"
+    """Consider adjusting the treatment profile (or the treatment)."""
     DISCUSS_NEXT_PHASE_WITH_GP = "discuss_next_phase_with_gp"
+    """Profile 3 referred at week 12: consult the GP about the next phase in the gradual
+    approach (what follows the physical or exercise therapy)."""
 
 
 class AdviceWarning(Vocabulary):
     """Signals to the therapist that are not advice in themselves."""
 
     SBST_DISAGREES_WITH_PROFILE = "sbst_disagrees_with_profile"
+    """The StarT Back risk group differs from the profile the factors give."""
     SESSION_LIMIT_EXCEEDED = "session_limit_exceeded"
+    """Profile 1: the three sessions are used up."""
     FINDINGS_SUGGEST_LRS = "findings_suggest_lrs"
+    """Leg symptoms with neurological loss of function, and LRS was not diagnosed."""
+    SEVERE_PAIN_WITHOUT_PAIN_FACTOR = "severe_pain_without_pain_factor"
+    """NPRS 8 or more is recorded, but not the prognostic factor high intensity of pain.
+
+    The profile is not changed: the therapist reconsiders the factors.
+    """
+    LRS_WITHOUT_LEG_PAIN_FACTOR = "lrs_without_leg_pain_factor"
+    """LRS is diagnosed, but not the prognostic factor pain in the leg.
+
+    The profile is not changed: the therapist reconsiders the factors.
+    """
     UNRESOLVED_COLLISION = "unresolved_collision"
     """Set when two rules set different values and no resolution decides.
 
@@ -335,3 +369,26 @@ class Section(Vocabulary):
         "Therapeutic process / Manipulations and mobilisations, massage, TENS and interference"
     )
     EVALUATION = "Therapeutic process / Evaluation and referral"
+
+
+EXCLUSIVE_GUIDANCE: tuple[tuple[Vocabulary, Vocabulary, str], ...] = (
+    (
+        ExerciseGuidance.GRADUAL_TIME_CONTINGENT,
+        EducationTopic.LRS_MOVE_GUIDED_BY_PAIN,
+        "activity increased by time (time-contingent) and activity guided by the pain "
+        "(pain-contingent) are opposite ways of dosing it",
+    ),
+    (
+        ExerciseGuidance.GRADUAL_TIME_CONTINGENT,
+        ExerciseGuidance.PAIN_ALLEVIATION_FOCUS,
+        "exercise dosed by time does not focus on alleviating the pain",
+    ),
+)
+"""Pairs of guidance values that exclude each other, with the reason.
+
+Each member is a value of a guidance vocabulary (:class:`ExerciseGuidance`,
+:class:`EducationTopic`, ...); its vocabulary names the advice field it is
+given in. No advice may carry both members of a pair: the literal findings
+report every pair the literal text gives together, and a property proves that
+the resolved rules never do.
+"""

@@ -27,7 +27,7 @@ import attrs
 from lbp_spec.conformance.fields import NORMATIVE_FIELDS, FieldKind, NormativeField
 from lbp_spec.contract import SUPPORTED_VERSIONS, advice_from_json, advice_to_json, parse_json
 from lbp_spec.errors import InvalidCaseError
-from lbp_spec.vocabulary import Intervention, ReferralTarget, Section, Urgency
+from lbp_spec.vocabulary import Intervention, ReferralMode, ReferralTarget, Section, Urgency
 
 __all__ = [
     "AnswerError",
@@ -95,7 +95,8 @@ _REQUIRED: Final = frozenset(
 )
 _ALLOWED: Final = _REQUIRED | _INFORMATIVE_KEYS
 _VERSIONS: Final = frozenset(SUPPORTED_VERSIONS)
-_REFERRAL_KEYS: Final = frozenset({"to", "urgency"})
+_REFERRAL_KEYS: Final = frozenset({"to", "urgency", "mode"})
+_MODES: Final = frozenset(m.value for m in ReferralMode)
 _TARGETS: Final = frozenset(t.value for t in ReferralTarget)
 _URGENCIES: Final = frozenset(u.value for u in Urgency)
 _EXAM_KEYS: Final = frozenset({"required", "components", "positive_findings"})
@@ -258,13 +259,15 @@ def _normative(doc: object) -> tuple[Canon, int]:
                 continue
             if type(raw) is not dict or raw.keys() != _REFERRAL_KEYS:
                 raise _Invalid
-            to, urgency = raw["to"], raw["urgency"]
+            to, urgency, mode = raw["to"], raw["urgency"], raw["mode"]
             if type(to) is not str or to not in _TARGETS:
                 raise _Invalid
             if type(urgency) is not str or urgency not in _URGENCIES:
                 raise _Invalid
-            count += 2
-            append((to, urgency))
+            if type(mode) is not str or mode not in _MODES:
+                raise _Invalid
+            count += 3
+            append((to, urgency, mode))
     if exam["required"] is not bool(exam["components"]):
         raise _Invalid
     return tuple(out), count
@@ -272,7 +275,7 @@ def _normative(doc: object) -> tuple[Canon, int]:
 
 _SCALAR_FLAGS: Final = ("physiotherapy_indicated", "consult_general_practitioner")
 _NUMBERS: Final = ("profile", "session_limit")
-_WINDOWS: Final = ("recheck_after_days", "reevaluation_after_weeks")
+_WINDOWS: Final = ("recheck_after_days", "reevaluation_after_weeks", "lrs_evaluation_after_weeks")
 _SETS: Final = tuple(
     f.path for f in NORMATIVE_FIELDS if f.kind is FieldKind.SET and "." not in f.path
 )
@@ -551,7 +554,7 @@ def value_json(f: NormativeField, value: object) -> Any:
         return list(value)  # type: ignore[call-overload]
     if f.kind is FieldKind.REFERRAL:
         assert isinstance(value, tuple)
-        return {"to": value[0], "urgency": value[1]}
+        return {"to": value[0], "urgency": value[1], "mode": value[2]}
     return value
 
 
@@ -561,7 +564,7 @@ def differences(expected: Canon, actual: Canon) -> list[tuple[str, NormativeFiel
     Returns:
         ``(path, field, expected, actual)`` per differing field, values as JSON.
         The path is the field's, except for a referral that differs only in its
-        urgency (``referral.urgency``).
+        urgency (``referral.urgency``) or only in its mode (``referral.mode``).
 
     """
     out = []
@@ -573,8 +576,11 @@ def differences(expected: Canon, actual: Canon) -> list[tuple[str, NormativeFiel
             and want is not None
             and got is not None
             and want[0] == got[0]  # type: ignore[index]
+            and (want[1] == got[1] or want[2] == got[2])  # type: ignore[index]
         ):
-            out.append(("referral.urgency", f, want[1], got[1]))  # type: ignore[index]
+            part = 2 if want[1] == got[1] else 1  # type: ignore[index]
+            name = "referral.mode" if part == 2 else "referral.urgency"
+            out.append((name, f, want[part], got[part]))  # type: ignore[index]
             continue
         out.append((f.path, f, value_json(f, want), value_json(f, got)))
     return out

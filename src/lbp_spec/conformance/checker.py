@@ -44,7 +44,7 @@ from lbp_spec.contract import advice_to_json, case_from_json
 from lbp_spec.contract.codec import read_lines
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
-from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.rule import SLOTS, Rule, SlotKind
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.vocabulary import Strength, Urgency
@@ -257,20 +257,23 @@ def _sources(
         return _unique(rules), _unique(others)
     if SLOTS[f.slot].kind is not SlotKind.SINGLE:  # pragma: no cover - every field is listed
         return (), ()
-    want_key, got_key = _referral_key(want), _referral_key(got)
-    rules = [r.id for r, v in writers if _slot_json(f.kind, v) == want_key and effective(r.id)]
-    others = [r.id for r, v in writers if _slot_json(f.kind, v) == got_key and not effective(r.id)]
+
+    def matches(rule: Rule, value: object, target: Any) -> bool:
+        if f.kind is not FieldKind.REFERRAL:
+            return bool(_slot_json(f.kind, value) == target)
+        urgency = _slot_json(f.kind, value)
+        modes = [getattr(m, "value", m) for m in rule.writes("referral_mode")]
+        if isinstance(target, dict):  # the whole referral
+            return urgency == target.get("urgency") and target.get("mode") in modes
+        return target == urgency or target in modes  # one part: referral.urgency or .mode
+
+    rules = [r.id for r, v in writers if matches(r, v, want) and effective(r.id)]
+    others = [r.id for r, v in writers if matches(r, v, got) and not effective(r.id)]
     return _unique(rules), _unique(others)
 
 
 def _member_value(value: object) -> object:
     return getattr(value, "value", value)
-
-
-def _referral_key(value: Any) -> Any:
-    if isinstance(value, dict):
-        return value.get("urgency")
-    return value
 
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ behind each field can be listed (``field_sections``).
 
 Comparison: a set-valued field is compared as a set (order does not matter); a
 window ``[low, high]`` and every other value exactly; a referral as a whole
-(``null`` or ``{"to": ..., "urgency": ...}``).
+(``null`` or ``{"to": ..., "urgency": ..., "mode": ...}``).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from lbp_spec.vocabulary import (
     ExamComponent,
     ExerciseGuidance,
     Intervention,
+    ReferralMode,
     ReferralTarget,
     SafetyNetTopic,
     Section,
@@ -54,6 +55,7 @@ __all__ = [
     "field_values",
     "fields_table",
     "normative_json",
+    "referrals_written",
 ]
 
 
@@ -113,7 +115,7 @@ NORMATIVE_FIELDS: Final[tuple[NormativeField, ...]] = (
         "referral",
         FieldKind.REFERRAL,
         "referral",
-        "referral to the general practitioner, and how urgent",
+        "referral to the general practitioner, how urgent, and whether instead of treatment",
         Urgency,
         nullable=True,
     ),
@@ -150,6 +152,13 @@ NORMATIVE_FIELDS: Final[tuple[NormativeField, ...]] = (
         FieldKind.WINDOW,
         "reevaluation_after_weeks",
         "when to re-evaluate, in weeks since the start",
+        nullable=True,
+    ),
+    NormativeField(
+        "lrs_evaluation_after_weeks",
+        FieldKind.WINDOW,
+        "lrs_evaluation_after_weeks",
+        "when to evaluate persisting LRS, in weeks since the complaints began",
         nullable=True,
     ),
     NormativeField(
@@ -230,13 +239,7 @@ def field_values(f: NormativeField, ruleset: RuleSet) -> tuple[object, ...]:
     if f.kind is FieldKind.FLAG:
         return (True, False)
     if f.kind is FieldKind.REFERRAL:
-        return (
-            None,
-            *(
-                {"to": ReferralTarget.GENERAL_PRACTITIONER.value, "urgency": u.value}
-                for u in Urgency
-            ),
-        )
+        return (None, *(_referral_json(u, m) for u, m in referrals_written(ruleset)))
     if f.kind is FieldKind.CHOICE:
         assert f.vocabulary is not None
         return tuple(m.value for m in f.vocabulary)
@@ -249,6 +252,23 @@ def field_values(f: NormativeField, ruleset: RuleSet) -> tuple[object, ...]:
     if f.path == "profile":
         return (None, 1, 2, 3)
     return (None, *written)
+
+
+def _referral_json(urgency: Urgency, mode: ReferralMode) -> dict[str, str]:
+    return {
+        "to": ReferralTarget.GENERAL_PRACTITIONER.value,
+        "urgency": urgency.value,
+        "mode": mode.value,
+    }
+
+
+def referrals_written(ruleset: RuleSet) -> tuple[tuple[Urgency, ReferralMode], ...]:
+    """Each (urgency, mode) a referral rule writes, in the order of the rules."""
+    out: dict[tuple[Urgency, ReferralMode], None] = {}
+    for rule, urgency in ruleset.writers("referral"):
+        for mode in rule.writes("referral_mode"):
+            out[urgency, mode] = None  # type: ignore[index]
+    return tuple(out)
 
 
 def field_sections(f: NormativeField, ruleset: RuleSet) -> tuple[Section, ...]:

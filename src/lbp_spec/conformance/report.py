@@ -54,7 +54,8 @@ def case_summary(case: dict[str, Any]) -> str:
                 "reversed_lasegue": False,
                 "mrc_lowest": 5,
                 "dermatomal_sensory_loss": False,
-                "diminished_reflexes": False,
+                "diminished_tendon_reflexes": False,
+                "extensor_plantar_response": False,
             }
             inner = [f"{k}={_show(v)}" for k, v in value.items() if plain_exam.get(k) != v]
             parts.append(f"neurological_exam{{{', '.join(inner)}}}")

@@ -61,7 +61,8 @@ def _exam(rng: random.Random) -> NeurologicalExam:
         reversed_lasegue=rng.random() < 0.5,
         mrc_lowest=mrc,
         dermatomal_sensory_loss=rng.random() < 0.5,
-        diminished_reflexes=rng.random() < 0.5,
+        diminished_tendon_reflexes=rng.random() < 0.5,
+        extensor_plantar_response=rng.random() < 0.15,
     )
 
 
@@ -79,8 +80,17 @@ def _case(rng: random.Random) -> Case:
             "improvement": rng.choice(list(Improvement)),
             "reevaluation_new_insights": _maybe_bool(rng),
             "adjustment_expected_to_suffice": _maybe_bool(rng),
-            "medication_dose_doubt": _maybe_bool(rng),
+            "lrs_diagnosed_earlier": rng.random() < 0.5 if lrs else None,
         }
+    weeks = follow_up.get("weeks_since_start", 0)
+    pick = rng.random()
+    duration = (
+        None
+        if pick < 0.3
+        else max(weeks, rng.choice(_WEEKS_NEAR))
+        if pick < 0.7
+        else weeks + rng.randint(0, 30)
+    )
     factors = {
         f: rng.choice(list(FactorLevel))
         for f in rng.sample(list(PrognosticFactor), rng.randint(0, 5))
@@ -114,6 +124,10 @@ def _case(rng: random.Random) -> Case:
             else _subset(rng, list(MassageCriterion))
         ),
         responsiveness=(rng.choice((None, *Responsiveness)) if lrs else None),
+        complaint_duration_weeks=duration,
+        pain_alleviation=rng.choice((None, *Improvement)),
+        loss_of_function_decrease=rng.choice((None, *Improvement)),
+        medication_dose_doubt=_maybe_bool(rng),
         **follow_up,
     )
 

@@ -35,7 +35,7 @@ from lbp_spec.rule import SLOTS, SlotKind
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
-from lbp_spec.vocabulary import AdviceWarning, Strength, Urgency
+from lbp_spec.vocabulary import AdviceWarning, ReferralMode, Strength, Urgency
 
 __all__ = ["CHUNKS", "Found", "Searcher", "search", "search_isolated"]
 
@@ -281,6 +281,11 @@ class Searcher:
             members = list(SLOTS[f.slot].value_type)  # type: ignore[call-overload]
             some = z3.Or(*(a.contains(f.slot, m) for m in members))
             return some if value else z3.Not(some)
+        if f.kind is FieldKind.REFERRAL and isinstance(value, dict):
+            return z3.And(
+                a.decided(f.slot, Urgency(value["urgency"])),
+                a.decided("referral_mode", ReferralMode(value["mode"])),
+            )
         return a.decided(f.slot, _slot_value(f.kind, value))
 
 

@@ -339,7 +339,7 @@ def suite_from_cases(
         >>> [v.id for v in suite.vectors]
         ['mine/0001', 'mine/0002']
         >>> suite.vectors[1].expected["referral"]
-        {'to': 'general_practitioner', 'urgency': 'routine'}
+        {'to': 'general_practitioner', 'urgency': 'not_stated', 'mode': 'instead_of_treatment'}
 
     """
     builder = _Builder(ruleset)

@@ -160,7 +160,7 @@ def case_from_json(obj: object) -> Case:
         InvalidCaseError: With every problem of the document, by field path.
 
     Example:
-        >>> case = case_from_json({"contract_version": "1.0", "consultation": "initial",
+        >>> case = case_from_json({"contract_version": "2.0", "consultation": "initial",
         ...     "discipline": "physical_therapist", "need_for_assistance": True,
         ...     "lrs": False, "nprs": 4})
         >>> case.nprs
@@ -194,7 +194,7 @@ def partial_case_from_json(obj: object) -> PartialCase:
         InvalidCaseError: With every problem of the document, by field path.
 
     Example:
-        >>> p = partial_case_from_json({"contract_version": "1.0", "consultation": "initial",
+        >>> p = partial_case_from_json({"contract_version": "2.0", "consultation": "initial",
         ...     "discipline": "physical_therapist", "need_for_assistance": True,
         ...     "lrs": True, "unknown": ["nprs"]})
         >>> p.unknown

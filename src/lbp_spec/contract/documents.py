@@ -64,6 +64,7 @@ from lbp_spec.vocabulary import (
     ExerciseGuidance,
     FactorLevel,
     Intervention,
+    ReferralMode,
     ReferralTarget,
     SafetyNetTopic,
     Section,
@@ -73,11 +74,10 @@ from lbp_spec.vocabulary import (
 
 __all__ = ["ADVICE", "CASE", "CONTRACT_VERSION", "PARTIAL_CASE", "SUPPORTED_VERSIONS"]
 
-CONTRACT_VERSION: Final = "1.0"
+CONTRACT_VERSION: Final = "2.0"
 """The version of the JSON contract this package reads and writes."""
-"""The version of the JSON contract this package writes."""
 
-SUPPORTED_VERSIONS: Final = ("1.0",)
+SUPPORTED_VERSIONS: Final = ("2.0",)
 """The contract versions this package reads."""
 
 _VERSION: Final = Field(
@@ -149,6 +149,50 @@ _CASE_DESCRIPTIONS: Final = {
     "responsiveness": (
         "Responsiveness (irritability) of the complaints; LRS only, so absent or null when "
         "lrs is false."
+    ),
+    "complaint_duration_weeks": (
+        "How long the complaints have lasted, in whole weeks since they began (not since the "
+        "start of treatment); null when not known. At a follow-up at least weeks_since_start. "
+        "For LRS, complaints that persist from six to eight weeks with insufficient "
+        "alleviation lead to a referral."
+    ),
+    "pain_alleviation": (
+        "The alleviation of pain so far (adequate or inadequate), as the patient judges it "
+        "with the therapist; null when not judged. Any consultation. For LRS, inadequate "
+        "alleviation of pain alone suffices for the referral after six weeks."
+    ),
+    "loss_of_function_decrease": (
+        "The decrease of loss of function so far (adequate or inadequate; for LRS: weakness, "
+        "sensory loss, reflexes and the limitations they cause); null when not judged. Any "
+        "consultation. For LRS, an inadequate decrease alone suffices for the referral after "
+        "six weeks, even when the pain is better."
+    ),
+    "lrs_diagnosed_earlier": (
+        "Follow-up only, and required there when lrs is true (null otherwise): LRS was already "
+        "the working diagnosis at an earlier consultation. The check after two to four days is "
+        "advised once, where LRS becomes the working diagnosis."
+    ),
+    "medication_dose_doubt": (
+        "Doubt whether the medication dosage is high enough, at any consultation; null reads "
+        "as no doubt. For LRS it leads to a referral alongside the treatment."
+    ),
+    "reevaluation_new_insights": (
+        "Follow-up only: the re-evaluation yielded new insights. Null means not answered (the "
+        "re-evaluation has not been done); it never leads to a referral, which needs an "
+        "explicit false here and in adjustment_expected_to_suffice."
+    ),
+    "adjustment_expected_to_suffice": (
+        "Follow-up only: an adjustment of the profile or the treatment is expected to be "
+        "sufficient. Null means not answered; it never leads to a referral, which needs an "
+        "explicit false here and in reevaluation_new_insights."
+    ),
+    "diminished_tendon_reflexes": (
+        "The Achilles or knee tendon reflex is diminished (a sign of nerve root involvement)."
+    ),
+    "extensor_plantar_response": (
+        "The plantar reflex (sole of the foot) is an extensor response (Babinski sign): a "
+        "pyramidal sign, so a possible sign of a neurological emergency, which makes the "
+        "referral immediate. A plantar reflex is never entered as diminished."
     ),
 }
 
@@ -262,9 +306,33 @@ def _case_rules() -> dict[str, Any]:
                 },
             },
             {
-                "description": "Responsiveness is assessed for LRS only.",
+                "description": (
+                    "Responsiveness is assessed, and lrs_diagnosed_earlier given, for LRS only."
+                ),
                 "if": _const("lrs", False),
-                "then": {"properties": {"responsiveness": {"type": "null"}}},
+                "then": {
+                    "properties": {
+                        "responsiveness": {"type": "null"},
+                        "lrs_diagnosed_earlier": {"type": "null"},
+                    }
+                },
+            },
+            {
+                "description": (
+                    "At a follow-up of an LRS patient, whether LRS was diagnosed at an earlier "
+                    "consultation is required."
+                ),
+                "if": {
+                    "properties": {
+                        "consultation": {"const": follow_up},
+                        "lrs": {"const": True},
+                    },
+                    "required": ["consultation", "lrs"],
+                },
+                "then": {
+                    "required": ["lrs_diagnosed_earlier"],
+                    "properties": {"lrs_diagnosed_earlier": {"type": "boolean"}},
+                },
             },
             {
                 "description": (
@@ -287,7 +355,8 @@ CASE: Final = Obj(
         "therapist: the input of the KNGF 2021 guideline on low back pain and lumbosacral "
         "radicular syndrome (LRS). Optional fields left out take their default (false, "
         "empty, or null). Checked by the library but not expressible in this schema: "
-        "sbst.psychosocial at most sbst.total, and no duplicate keys in an object."
+        "sbst.psychosocial at most sbst.total, complaint_duration_weeks at least "
+        "weeks_since_start, and no duplicate keys in an object."
     ),
     partial=True,
     schema_rules=_case_rules(),
@@ -450,7 +519,27 @@ _REFERRAL: Final = Obj(
     "referral",
     (
         Field("to", Choice(ReferralTarget), required=True),
-        Field("urgency", Choice(Urgency), required=True),
+        Field(
+            "urgency",
+            Choice(Urgency),
+            required=True,
+            description=(
+                "immediate where the text makes it an emergency; not_stated where the guideline "
+                "states no urgency (the therapist judges it; it does not mean the referral can "
+                "wait)."
+            ),
+        ),
+        Field(
+            "mode",
+            Choice(ReferralMode),
+            required=True,
+            description=(
+                "instead_of_treatment: the referral replaces the physical or exercise therapy, "
+                "so the advice then plans no treatment (no intervention permitted, no session "
+                "limit, no recheck or evaluation window); alongside_treatment: the GP is asked "
+                "about one matter (the medication dose) and the treatment goes on."
+            ),
+        ),
     ),
     Referral,
     docs=Referral,
@@ -507,7 +596,8 @@ _ADVICE_FIELDS: Final = (
             "Treatment profile: 1, low risk of persistent complaints (no dominant prognostic "
             "factors; at most three sessions); 2, moderate risk (some non-dominant factors); "
             "3, high risk (dominant factors). Null when the patient has no need for "
-            "assistance or is referred for a red flag, an emergency sign or severe LRS."
+            "assistance or is referred for a red flag, an emergency sign or severe LRS; "
+            "still given when a follow-up ends in a referral."
         ),
     ),
     Field("neurological_examination", _EXAMINATION, required=True),
@@ -530,7 +620,25 @@ _ADVICE_FIELDS: Final = (
             "re-evaluation is scheduled."
         ),
     ),
-    Field("session_limit", Integer(1, None, nullable=True), required=True),
+    Field(
+        "lrs_evaluation_after_weeks",
+        Pair(Window, nullable=True),
+        required=True,
+        description=(
+            "LRS: when to evaluate whether the complaints persist, in weeks since the "
+            "complaints began (not since the start of treatment), as [low, high] ([6, 8]); "
+            "null when not treated for LRS."
+        ),
+    ),
+    Field(
+        "session_limit",
+        Integer(1, None, nullable=True),
+        required=True,
+        description=(
+            "Maximum number of sessions (3 in profile 1); null when not limited or when a "
+            "referral replaces the treatment."
+        ),
+    ),
     Field(
         "interventions",
         EnumMap(Intervention, _INTERVENTION, "intervention", all_required=True),

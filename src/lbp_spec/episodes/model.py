@@ -46,6 +46,7 @@ from lbp_spec.vocabulary import (
     EvaluationAction,
     Improvement,
     RedFlag,
+    ReferralMode,
     Urgency,
 )
 
@@ -94,6 +95,10 @@ class EpisodeModel:
             w  # type: ignore[misc]
             for w in ruleset.domain("reevaluation_after_weeks")
         )
+        self.lrs_windows: tuple[Window, ...] = tuple(
+            w  # type: ignore[misc]
+            for w in ruleset.domain("lrs_evaluation_after_weeks")
+        )
         self.size = max_consultations(bound_weeks, pathway, self.rechecks)
         self.horizon = horizon_day(bound_weeks)
         self.steps = tuple(Encoding(ruleset, prefix=f"c{k}.") for k in range(self.size))
@@ -126,8 +131,21 @@ class EpisodeModel:
         return z3.IntVal(0) if k == 0 else self.steps[k].value["sessions_used"]
 
     def referred(self, k: int) -> z3.BoolRef:
-        """Consultation ``k`` refers the patient."""
+        """Consultation ``k`` refers the patient (instead of or alongside treatment)."""
         return self.steps[k].written("referral")
+
+    def ends(self, k: int) -> z3.BoolRef:
+        """Consultation ``k`` refers the patient instead of treatment: the episode ends."""
+        return self.steps[k].decided("referral_mode", ReferralMode.INSTEAD_OF_TREATMENT)
+
+    def complaint_weeks(self, k: int) -> Any:
+        """Weeks the complaints have lasted at ``k``; the weeks of treatment when not recorded."""
+        enc = self.steps[k]
+        return z3.If(
+            enc.presence["complaint_duration_weeks"],
+            enc.value["complaint_duration_weeks"],
+            self.week(k),
+        )
 
     def immediate(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` refers the patient immediately."""
@@ -169,11 +187,15 @@ class EpisodeModel:
         return and_(enc.presence[path], not_(enc.value[path]))
 
     def emergency(self, k: int) -> z3.BoolRef:
-        """An emergency sign at consultation ``k`` (any listed sign, or MRC at most 3)."""
+        """An emergency sign at ``k`` (a listed sign, MRC at most 3, or a Babinski sign)."""
         enc = self.steps[k]
         signs = [enc.members["neurological_emergency_signs", s] for s in EmergencySign]
-        mrc = and_(
-            enc.presence["neurological_exam"], enc.value["neurological_exam.mrc_lowest"] <= 3
+        mrc = z3.And(
+            enc.presence["neurological_exam"],
+            z3.Or(
+                enc.value["neurological_exam.mrc_lowest"] <= 3,
+                enc.value["neurological_exam.extensor_plantar_response"],
+            ),
         )
         return or_(*signs, mrc)
 
@@ -193,6 +215,34 @@ class EpisodeModel:
     def _recheck(self, k: int) -> z3.BoolRef:
         return self.steps[k].written("recheck_after_days")
 
+    def _lrs_released(self, k: int) -> z3.BoolRef:
+        """At ``k`` the complaints, the pain and the loss of function all decrease adequately."""
+        if not self.pathway.adequate_releases:
+            return z3.BoolVal(False)
+        enc = self.steps[k]
+        parts = [
+            z3.Not(
+                z3.And(
+                    enc.presence[path],
+                    enc.value[path] == _index(path, Improvement.INADEQUATE),
+                )
+            )
+            for path in ("pain_alleviation", "loss_of_function_decrease")
+        ]
+        return z3.And(self.adequate(k), *parts)
+
+    def lrs_deadline(self, k: int, window: Window) -> z3.BoolRef:
+        """The LRS window advised at ``k`` requires a consultation by its end (complaint weeks)."""
+        if not self.pathway.window_deadline or window.high is None:
+            return z3.BoolVal(False)
+        enc = self.steps[k]
+        return z3.And(
+            z3.Not(self._recheck(k)),
+            enc.decided("lrs_evaluation_after_weeks", window),
+            self.complaint_weeks(k) < window.high,
+            z3.Not(self._lrs_released(k)),
+        )
+
     def _deadline(self, k: int, window: Window) -> z3.BoolRef:
         """The window advised at ``k`` requires a consultation by its end."""
         if not self.pathway.window_deadline or window.high is None:
@@ -209,7 +259,8 @@ class EpisodeModel:
     def required(self, k: int) -> z3.BoolRef:
         """The advice at consultation ``k`` requires a next consultation."""
         deadlines = [self._deadline(k, w) for w in self.windows]
-        return and_(not_(self.referred(k)), or_(self._recheck(k), *deadlines, z3.BoolVal(False)))
+        deadlines += [self.lrs_deadline(k, w) for w in self.lrs_windows]
+        return z3.And(z3.Not(self.ends(k)), z3.Or(self._recheck(k), *deadlines, z3.BoolVal(False)))
 
     def reevaluation_ahead(self, k: int) -> z3.BoolRef:
         """A window advised at ``k`` lies ahead, or has not yet ended."""
@@ -218,9 +269,12 @@ class EpisodeModel:
         for w in self.windows:
             ahead = self.week(k) < w.low
             if w.high is not None:
-                ahead = or_(ahead, self.week(k) < w.high)
-            terms.append(and_(enc.decided("reevaluation_after_weeks", w), ahead))
-        return or_(*terms, z3.BoolVal(False))
+                ahead = z3.Or(ahead, self.week(k) < w.high)
+            terms.append(z3.And(enc.decided("reevaluation_after_weeks", w), ahead))
+        for w in self.lrs_windows:
+            ahead = self.complaint_weeks(k) < (w.high if w.high is not None else w.low)
+            terms.append(z3.And(enc.decided("lrs_evaluation_after_weeks", w), ahead))
+        return z3.Or(*terms, z3.BoolVal(False))
 
     def without_next_step(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` leaves the patient without a next step.
@@ -228,11 +282,11 @@ class EpisodeModel:
         That is :attr:`~lbp_spec.episodes.pathway.NextStep.NONE`.
         """
         enc = self.steps[k]
-        return and_(
-            not_(self.referred(k)),
-            not_(self._recheck(k)),
-            not_(self.reevaluation_ahead(k)),
-            not_(self.adequate(k)),
+        return z3.And(
+            z3.Not(self.ends(k)),
+            z3.Not(self._recheck(k)),
+            z3.Not(self.reevaluation_ahead(k)),
+            z3.Not(self.adequate(k)),
             enc.value["need_for_assistance"],
         )
 
@@ -293,7 +347,8 @@ class EpisodeModel:
             week = enc.value["weeks_since_start"]
             out.append(DAYS_PER_WEEK * week <= self.day[k])
             out.append(self.day[k] <= DAYS_PER_WEEK * week + DAYS_PER_WEEK - 1)
-            out.append(implies(self.on[k], and_(*self._step(k))))
+            out.append(z3.Implies(self.on[k], z3.And(*self._step(k))))
+            out.extend(self._history(k))
         if self.pathway.answers_when_due:
             out.append(
                 implies(
@@ -305,6 +360,25 @@ class EpisodeModel:
                 )
             )
         return out
+
+    def _history(self, k: int) -> list[z3.BoolRef]:
+        """What consultation ``k`` records of the episode before it (pathway decisions).
+
+        LRS was diagnosed earlier exactly when an earlier consultation had it; the
+        complaints, when their duration is recorded at the start, are recorded at
+        every consultation and have lasted that long plus the weeks of treatment.
+        """
+        enc, first = self.steps[k], self.steps[0]
+        earlier = z3.Or(*(self.steps[j].value["lrs"] for j in range(k)))
+        duration = "complaint_duration_weeks"
+        return [
+            z3.Implies(enc.value["lrs"], enc.value["lrs_diagnosed_earlier"] == earlier),
+            enc.presence[duration] == first.presence[duration],
+            z3.Implies(
+                enc.presence[duration],
+                enc.value[duration] == first.value[duration] + self.week(k),
+            ),
+        ]
 
     def constraints_upto(self, n: int) -> list[z3.BoolRef]:
         """The constraints of episodes with at most ``n`` consultations (a smaller problem).
@@ -328,7 +402,7 @@ class EpisodeModel:
         enc, prev = self.steps[k], self.steps[p]
         out: list[z3.BoolRef] = [
             self.on[p],
-            not_(self.referred(p)),
+            z3.Not(self.ends(p)),
             self.day[k] <= self.horizon,
             enc.value["sessions_used"] >= self.sessions(p) + 1,
             enc.value["sessions_used"] <= self.day[k],
@@ -352,7 +426,10 @@ class EpisodeModel:
         )
         for w in self.windows:
             if w.high is not None:
-                out.append(implies(self._deadline(p, w), self.week(k) <= w.high))
+                out.append(z3.Implies(self._deadline(p, w), self.week(k) <= w.high))
+        for w in self.lrs_windows:
+            if w.high is not None:
+                out.append(z3.Implies(self.lrs_deadline(p, w), self.complaint_weeks(k) <= w.high))
         if self.pathway.reassess_at_reevaluation_only:
             due = [
                 and_(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
@@ -382,8 +459,14 @@ class EpisodeModel:
         for w in self.windows:
             if w.high is not None and horizon_day(w.high) <= self.horizon:
                 due.append(self._deadline(p, w))
-        condition = and_(self.on[p], not_(self.referred(p)), or_(*due, z3.BoolVal(False)))
-        return implies(condition, self.on[k])
+        for w in self.lrs_windows:
+            if w.high is not None:
+                # the window ends in week high - (complaint weeks - treatment weeks) of treatment
+                start = self.complaint_weeks(p) - self.week(p)
+                ends_by = DAYS_PER_WEEK * (w.high - start) + DAYS_PER_WEEK - 1
+                due.append(z3.And(self.lrs_deadline(p, w), ends_by <= self.horizon))
+        condition = z3.And(self.on[p], z3.Not(self.ends(p)), z3.Or(*due, z3.BoolVal(False)))
+        return z3.Implies(condition, self.on[k])
 
     # -- concrete and symbolic -------------------------------------------------------------------
 

@@ -18,7 +18,14 @@ Decisions, each a reading the text needed (see ``docs/explanation/episodes.md``)
   ``7b + 6``, and "after 12 weeks" means from day 84.
 * **A recheck** after 2-4 days (``recheck_after_days``) makes the next
   consultation happen 2 to 4 days later, the same calendar week or the next.
-  It takes precedence over everything else the advice schedules.
+  It takes precedence over everything else the advice schedules. The rules
+  advise it once, where LRS becomes the working diagnosis; the pathway keeps
+  ``lrs_diagnosed_earlier`` true from then on.
+* **The duration of the complaints** (``complaint_duration_weeks``), when
+  recorded at the initial consultation, is recorded at every consultation and
+  grows by the weeks of treatment: the duration at the start plus
+  ``weeks_since_start``. When it is not recorded, the weeks of treatment stand
+  for it (a lower bound), as they do in the rules.
 * **Any other follow-up** comes at least :attr:`Pathway.follow_up_gap_days`
   (7) days after the previous consultation. Treatment sessions between
   consultations are not modelled as consultations (the rules read nothing but
@@ -27,10 +34,14 @@ Decisions, each a reading the text needed (see ``docs/explanation/episodes.md``)
   6-12 weeks) requires a consultation by the end of the window, as long as
   the window has not ended and the complaints are not improving adequately.
   An open window (profile 1: "at least after three weeks") sets no deadline.
+  **The LRS evaluation window** (weeks 6-8 of the complaints) does the same in
+  weeks of complaints, as long as the complaints, the pain or the loss of
+  function are not decreasing adequately.
 * **Adequate improvement** at a follow-up lets the episode end (continued
   self-management): the text never says when a patient is discharged, so the
   window no longer requires a consultation; an advised recheck still does.
-* **A referral** ends the episode: no consultation follows it.
+* **A referral instead of treatment** ends the episode: no consultation
+  follows it. A referral alongside treatment (the medication dose) does not.
 * **The patient** stays the same person with the same therapist
   (:attr:`Pathway.identity`); findings may change from one consultation to
   the next, except the prognostic factors, which are re-assessed only at the
@@ -54,7 +65,7 @@ import attrs
 
 from lbp_spec.advice import Advice, Window
 from lbp_spec.case import Case
-from lbp_spec.vocabulary import Consultation, EvaluationAction, Improvement
+from lbp_spec.vocabulary import Consultation, EvaluationAction, Improvement, ReferralMode
 
 __all__ = [
     "DAYS_PER_WEEK",
@@ -66,6 +77,7 @@ __all__ = [
     "Schedule",
     "Visit",
     "answers_missing",
+    "ends_episode",
     "horizon_day",
     "max_consultations",
     "next_step",
@@ -123,7 +135,7 @@ class NextStep(enum.Enum):
     """What a consultation leaves the patient with, in order of precedence."""
 
     REFERRAL = "referral"
-    """Referred to the GP: the episode ends."""
+    """Referred to the GP instead of treatment: the episode ends."""
     RECHECK = "recheck"
     """A recheck is scheduled (after 2-4 days)."""
     REEVALUATION = "reevaluation"
@@ -214,7 +226,7 @@ class Episode:
     def end(self) -> EpisodeEnd:
         """How the episode ends, after its last consultation."""
         last = self.visits[-1]
-        if last.advice.referral is not None:
+        if ends_episode(last.advice):
             return EpisodeEnd.REFERRED
         plan = schedule(self.pathway, last)
         horizon = horizon_day(self.bound_weeks)
@@ -260,10 +272,31 @@ def _adequate(case: Case) -> bool:
     return case.is_follow_up and case.improvement is Improvement.ADEQUATE
 
 
+def _lrs_released(case: Case) -> bool:
+    inadequate = Improvement.INADEQUATE
+    return (
+        _adequate(case)
+        and case.pain_alleviation is not inadequate
+        and case.loss_of_function_decrease is not inadequate
+    )
+
+
+def ends_episode(advice: Advice) -> bool:
+    """The advice refers the patient instead of treatment, which ends the episode."""
+    referral = advice.referral
+    return referral is not None and referral.mode is ReferralMode.INSTEAD_OF_TREATMENT
+
+
+def complaint_weeks(visit: Visit) -> int:
+    """Weeks the complaints have lasted; the weeks of treatment when not recorded."""
+    recorded = visit.case.complaint_duration_weeks
+    return visit.week if recorded is None else recorded
+
+
 def next_step(visit: Visit) -> NextStep:
     """What the consultation leaves the patient with (see :class:`NextStep`)."""
     advice, case = visit.advice, visit.case
-    if advice.referral is not None:
+    if ends_episode(advice):
         return NextStep.REFERRAL
     if advice.recheck_after_days is not None:
         return NextStep.RECHECK
@@ -271,6 +304,9 @@ def next_step(visit: Visit) -> NextStep:
     if window is not None and (
         visit.week < window.low or (window.high is not None and visit.week < window.high)
     ):
+        return NextStep.REEVALUATION
+    lrs_window = advice.lrs_evaluation_after_weeks
+    if lrs_window is not None and complaint_weeks(visit) < (lrs_window.high or lrs_window.low):
         return NextStep.REEVALUATION
     if _adequate(case):
         return NextStep.SELF_MANAGEMENT
@@ -287,20 +323,35 @@ def schedule(pathway: Pathway, visit: Visit) -> Schedule:
     """
     step = next_step(visit)
     recheck = visit.advice.recheck_after_days
-    if visit.advice.referral is None and recheck is not None:
+    ended = ends_episode(visit.advice)
+    if not ended and recheck is not None:
         assert recheck.high is not None
         return Schedule(visit.day + recheck.low, visit.day + recheck.high, True, step)
     earliest = visit.day + pathway.follow_up_gap_days
+    latest: list[int] = []
     window = visit.advice.reevaluation_after_weeks
     if (
-        visit.advice.referral is None
+        not ended
         and pathway.window_deadline
         and window is not None
         and window.high is not None
         and visit.week < window.high
         and not (pathway.adequate_releases and _adequate(visit.case))
     ):
-        return Schedule(earliest, horizon_day(window.high), True, step)
+        latest.append(horizon_day(window.high))
+    lrs_window = visit.advice.lrs_evaluation_after_weeks
+    weeks = complaint_weeks(visit)
+    if (
+        not ended
+        and pathway.window_deadline
+        and lrs_window is not None
+        and lrs_window.high is not None
+        and weeks < lrs_window.high
+        and not (pathway.adequate_releases and _lrs_released(visit.case))
+    ):
+        latest.append(horizon_day(lrs_window.high - (weeks - visit.week)))
+    if latest:
+        return Schedule(earliest, min(latest), True, step)
     return Schedule(earliest, None, False, step)
 
 
@@ -343,8 +394,9 @@ def problems(episode: Episode) -> list[str]:
         if k == 0:
             continue
         out.extend(f"{where}: {p}" for p in _step_problems(pathway, visits[k - 1], visit))
+        out.extend(f"{where}: {p}" for p in _history_problems(visits[:k], visit))
     last = visits[-1]
-    if last.advice.referral is None:
+    if not ends_episode(last.advice):
         plan = schedule(pathway, last)
         if plan.required and plan.latest is not None and plan.latest <= horizon:
             out.append(
@@ -366,8 +418,8 @@ def answers_missing(visit: Visit) -> bool:
 def _step_problems(pathway: Pathway, previous: Visit, visit: Visit) -> list[str]:
     out: list[str] = []
     case = visit.case
-    if previous.advice.referral is not None:
-        out.append("follows a referral, which ends the episode")
+    if ends_episode(previous.advice):
+        out.append("follows a referral instead of treatment, which ends the episode")
     if case.consultation is not Consultation.FOLLOW_UP:
         out.append("must be a follow-up")
         return out
@@ -394,4 +446,25 @@ def _step_problems(pathway: Pathway, previous: Visit, visit: Visit) -> list[str]
         pathway, previous.advice, case, visit.day
     ):
         out.append("the prognostic factors changed outside a re-evaluation that is due")
+    return out
+
+
+def _history_problems(earlier: tuple[Visit, ...], visit: Visit) -> list[str]:
+    """What a follow-up records of the consultations before it, checked against them."""
+    out: list[str] = []
+    case, before = visit.case, earlier[-1].case
+    if case.lrs and case.is_follow_up:
+        known = any(v.case.lrs for v in earlier)
+        if case.lrs_diagnosed_earlier is not known:
+            out.append(f"lrs_diagnosed_earlier must be {str(known).lower()}")
+    recorded, previous = case.complaint_duration_weeks, before.complaint_duration_weeks
+    if (recorded is None) != (previous is None):
+        out.append("complaint_duration_weeks is recorded at every consultation or at none")
+    elif recorded is not None and previous is not None:
+        start = previous - (before.weeks_since_start or 0)
+        if recorded != start + visit.week:
+            out.append(
+                f"complaint_duration_weeks is {recorded}; the complaints lasted {start} weeks "
+                f"at the start, so {start + visit.week} in week {visit.week}"
+            )
     return out

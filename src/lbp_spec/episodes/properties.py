@@ -15,17 +15,20 @@ says how the spec resolves each. Some properties one might expect of the care
 pathway are findings, not requirements, because the literal text does not
 guarantee them:
 
-* "profile 1 never goes past three sessions" (the LRS check after 2-4 days
-  takes a fourth session by day 12 at the latest);
+* "profile 1 never goes past three sessions" (for LRS, the check after 2-4
+  days and the evaluation in weeks 6-8 of the complaints leave one session
+  for everything else);
 * "profile 3 contacts the GP by week 6" (the 6-12-week window lets the first
   evaluation come as late as week 12);
 * "no consultation leaves a patient without a next step" (after a
   re-evaluation that brings new insights, no further evaluation is timed).
 
-What the text does guarantee is proven: a referral by week 8 (in fact in week
-6) for LRS, by week 12 for profile 3, by week 6 for profile 2 when the
-re-evaluation brings nothing new; the emergency and red-flag referrals at any
-consultation; a next step at every consultation up to the first re-evaluation.
+What the text does guarantee is proven: the LRS check after 2-4 days comes
+once; a persisting LRS is evaluated, and referred, by week 8 of the
+complaints; a referral by week 12 for profile 3, by week 6 for profile 2 when
+the re-evaluation brings nothing new; the emergency and red-flag referrals at
+any consultation; a next step at every consultation up to the first
+re-evaluation; an episode may end where everything improves adequately.
 """
 
 from __future__ import annotations
@@ -38,7 +41,15 @@ import z3
 
 from lbp_spec.case import Case
 from lbp_spec.episodes.model import EpisodeModel
-from lbp_spec.episodes.pathway import Episode, NextStep, Visit, next_step, schedule
+from lbp_spec.episodes.pathway import (
+    Episode,
+    NextStep,
+    Visit,
+    complaint_weeks,
+    ends_episode,
+    next_step,
+    schedule,
+)
 from lbp_spec.vocabulary import EvaluationAction, Improvement, Urgency
 
 __all__ = ["CATALOGUE", "EpisodeProperty", "Violation", "by_name"]
@@ -101,7 +112,9 @@ class EpisodeProperty:
 
 def _emergency(case: Case) -> bool:
     exam = case.neurological_exam
-    return bool(case.neurological_emergency_signs) or (exam is not None and exam.mrc_lowest <= 3)
+    return bool(case.neurological_emergency_signs) or (
+        exam is not None and (exam.mrc_lowest <= 3 or exam.extensor_plantar_response)
+    )
 
 
 def _severe_lrs(case: Case) -> bool:
@@ -118,7 +131,7 @@ def _profile(episode: Episode, n: int) -> bool:
 
 
 def _referred_by(episode: Episode, week: int) -> bool:
-    return any(v.advice.referral is not None and v.week <= week for v in episode.visits)
+    return any(ends_episode(v.advice) and v.week <= week for v in episode.visits)
 
 
 def _ending(episode: Episode) -> str:
@@ -131,7 +144,7 @@ def _repeats(visit: Visit) -> bool:
 
 
 def _required(episode: Episode, visit: Visit) -> bool:
-    return visit.advice.referral is None and schedule(episode.pathway, visit).required
+    return not ends_episode(visit.advice) and schedule(episode.pathway, visit).required
 
 
 # -- helpers: symbolic ----------------------------------------------------------------------------
@@ -151,7 +164,7 @@ def _profile_inadequate(m: EpisodeModel, n: int) -> z3.BoolRef:
 
 
 def _referred_by_week(m: EpisodeModel, week: int) -> z3.BoolRef:
-    return m.some(lambda k: z3.And(m.referred(k), m.week(k) <= week))
+    return m.some(lambda k: z3.And(m.ends(k), m.week(k) <= week))
 
 
 def _not_after(m: EpisodeModel, k: int) -> z3.BoolRef:
@@ -203,7 +216,8 @@ EMERGENCY = EpisodeProperty(
     name="episodes.emergency_refers_immediately",
     statement=(
         "An emergency sign at any consultation of an episode (a listed sign, saddle numbness, "
-        "increasing leg weakness, or MRC at most 3) is referred immediately, and the episode "
+        "increasing leg weakness, MRC at most 3, or an extensor plantar response) is referred "
+        "immediately, and the episode "
         "ends there."
     ),
     premise=lambda m: z3.BoolVal(True),
@@ -255,55 +269,161 @@ REASON_TO_REFER = EpisodeProperty(
 )
 
 
+def _lrs_persisting(episode: Episode) -> bool:
+    """LRS with a need for assistance throughout, complaints not improving, under 8 weeks."""
+    visits = episode.visits
+    return (
+        all(v.case.lrs and v.case.need_for_assistance for v in visits)
+        and _inadequate(episode)
+        and complaint_weeks(visits[0]) <= 7
+    )
+
+
+def _lrs_persisting_z3(m: EpisodeModel) -> z3.BoolRef:
+    return z3.And(
+        m.every(lambda k: z3.And(m.lrs(k), m.steps[k].value["need_for_assistance"])),
+        m.every(lambda k: m.improvement(k, Improvement.INADEQUATE), start=1),
+        m.complaint_weeks(0) <= 7,
+    )
+
+
 def _check_lrs_by(week: int) -> Check:
     def check(episode: Episode) -> Violation | None:
-        if not (all(v.case.lrs for v in episode.visits) and _inadequate(episode)):
+        if not _lrs_persisting(episode):
             return None
-        if _referred_by(episode, week):
-            return None
-        return Violation(None, f"no referral by week {week}; {_ending(episode)}")
+        for visit in episode.visits:
+            if ends_episode(visit.advice) and complaint_weeks(visit) <= week:
+                return None
+        return Violation(None, f"no referral by week {week} of the complaints; {_ending(episode)}")
 
     return check
 
 
-_LRS_RULES = ("LRS.RECHECK", "EVAL.LRS.PERSISTENT", "EVAL.LRS.MEDICATION_DOUBT", *_REFERRAL_RULES)
+def _lrs_referred_by_complaint_week(m: EpisodeModel, week: int) -> z3.BoolRef:
+    return m.some(lambda k: z3.And(m.ends(k), m.complaint_weeks(k) <= week))
+
+
+_LRS_RULES = (
+    "LRS.RECHECK",
+    "EVAL.LRS.WINDOW",
+    "EVAL.LRS.PERSISTENT",
+    "EVAL.LRS.MEDICATION_DOUBT",
+    *_REFERRAL_RULES,
+)
+_LRS_PREMISE_WORDS = (
+    "Every LRS episode whose complaints persist (LRS and a need for assistance at every "
+    "consultation, an inadequate decrease of complaints at every follow-up, complaints of less "
+    "than eight weeks at the start)"
+)
 
 LRS_BY_WEEK_8 = EpisodeProperty(
     name="episodes.lrs_referred_by_week_8",
-    statement=(
-        "Every LRS episode without adequate improvement (LRS at every consultation, an "
-        "inadequate decrease of complaints at every follow-up) ends in a referral by week 8."
-    ),
-    premise=_lrs_inadequate,
-    claim=lambda m: _referred_by_week(m, 8),
+    statement=f"{_LRS_PREMISE_WORDS} ends in a referral by week 8 of the complaints.",
+    premise=_lrs_persisting_z3,
+    claim=lambda m: _lrs_referred_by_complaint_week(m, 8),
     check=_check_lrs_by(8),
     concerns=_LRS_RULES,
     reachable=(
         ("an LRS episode that reaches week 6", lambda m: m.some(lambda k: m.week(k) >= 6)),
-        ("a referral at a follow-up", lambda m: m.some(m.referred, start=1)),
+        ("a referral at a follow-up", lambda m: m.some(m.ends, start=1)),
+        (
+            "complaints recorded as lasting longer than the treatment",
+            lambda m: m.complaint_weeks(0) >= 3,
+        ),
     ),
     horizon_weeks=8,
     note=(
-        "The recheck after 2-4 days, advised at every consultation of an unreferred LRS "
-        "patient, is what brings the patient in during week 6, when EVAL.LRS.PERSISTENT refers."
+        "The evaluation window of weeks 6-8 of the complaints (EVAL.LRS.WINDOW) requires a "
+        "consultation by week 8 of the complaints, where EVAL.LRS.PERSISTENT refers; the "
+        "check after 2-4 days is not needed for it. Patients whose complaints had lasted eight "
+        "weeks or more at the start are outside the premise: their evaluation is overdue at "
+        "the first consultation, where the alleviation can be judged at once."
     ),
 )
 
-LRS_IN_WEEK_6 = EpisodeProperty(
-    name="episodes.lrs_referred_in_week_6",
+
+def _check_lrs_evaluated(episode: Episode) -> Violation | None:
+    if not _lrs_persisting(episode):
+        return None
+    for visit in episode.visits[1:]:
+        weeks = complaint_weeks(visit)
+        if 6 <= weeks <= 8:
+            return None
+    if any(ends_episode(v.advice) and complaint_weeks(v) <= 8 for v in episode.visits):
+        return None
+    return Violation(None, f"no follow-up in weeks 6-8 of the complaints; {_ending(episode)}")
+
+
+LRS_EVALUATED_IN_WINDOW = EpisodeProperty(
+    name="episodes.lrs_evaluated_in_weeks_6_to_8",
     statement=(
-        "Every LRS episode without adequate improvement ends in a referral by week 6: the "
-        "latitude of 'six to eight weeks' is never used."
+        f"{_LRS_PREMISE_WORDS} has a follow-up in weeks 6 to 8 of the complaints, unless it "
+        "is referred earlier."
     ),
-    premise=_lrs_inadequate,
-    claim=lambda m: _referred_by_week(m, 6),
-    check=_check_lrs_by(6),
-    concerns=_LRS_RULES,
-    reachable=(("an LRS episode that reaches week 6", lambda m: m.some(lambda k: m.week(k) >= 6)),),
-    horizon_weeks=6,
+    premise=_lrs_persisting_z3,
+    claim=lambda m: z3.Or(
+        m.some(lambda k: z3.And(m.complaint_weeks(k) >= 6, m.complaint_weeks(k) <= 8), start=1),
+        _lrs_referred_by_complaint_week(m, 8),
+    ),
+    check=_check_lrs_evaluated,
+    concerns=("EVAL.LRS.WINDOW", "LRS.RECHECK"),
+    reachable=(
+        (
+            "a follow-up in week 8 of the complaints",
+            lambda m: m.some(lambda k: m.complaint_weeks(k) == 8, start=1),
+        ),
+    ),
+    horizon_weeks=8,
     note=(
-        "The spec reads 'from six to eight weeks' as: due from week 6 (EVAL.LRS.PERSISTENT). "
-        "With a check every 2-4 days the patient is always seen in week 6."
+        "The promise to the patient ('a referral ... if the complaints have not sufficiently "
+        "improved after six to eight weeks') is kept by its own window, not by a repeated check "
+        "after two to four days."
+    ),
+)
+
+
+def _check_recheck_once(episode: Episode) -> Violation | None:
+    seen = False
+    for k, visit in enumerate(episode.visits):
+        if visit.advice.recheck_after_days is None:
+            continue
+        if seen:
+            return Violation(k, "a second check after 2-4 days")
+        seen = True
+    return None
+
+
+def _recheck_once(m: EpisodeModel) -> z3.BoolRef:
+    terms = []
+    seen: z3.BoolRef = z3.BoolVal(False)
+    for k in range(m.size):
+        recheck = z3.And(m.on[k], m.steps[k].written("recheck_after_days"))
+        terms.append(z3.Not(z3.And(seen, recheck)))
+        seen = z3.Or(seen, recheck)
+    return z3.And(*terms)
+
+
+RECHECK_ONCE = EpisodeProperty(
+    name="episodes.lrs_recheck_once",
+    statement="In every episode the LRS check after two to four days is advised at most once.",
+    premise=lambda m: z3.BoolVal(True),
+    claim=_recheck_once,
+    check=_check_recheck_once,
+    concerns=("LRS.RECHECK",),
+    reachable=(
+        ("a recheck", lambda m: m.some(lambda k: m.steps[k].written("recheck_after_days"))),
+        (
+            "LRS first diagnosed at a follow-up",
+            lambda m: m.some(
+                lambda k: z3.And(m.lrs(k), z3.Not(m.steps[k].value["lrs_diagnosed_earlier"])),
+                start=1,
+            ),
+        ),
+        ("LRS at four consultations", lambda m: z3.And(*(m.lrs(k) for k in range(4)), m.on[3])),
+    ),
+    note=(
+        "The check follows the examination that establishes LRS (LRS.RECHECK); the pathway "
+        "keeps lrs_diagnosed_earlier true from the first consultation with LRS on."
     ),
 )
 
@@ -511,6 +631,22 @@ PROFILE_3_GP_BY_WEEK_6 = EpisodeProperty(
 )
 
 
+LRS_IN_WEEK_6 = EpisodeProperty(
+    name="episodes.lrs_referred_in_week_6",
+    statement=f"{_LRS_PREMISE_WORDS} ends in a referral by week 6 of the complaints.",
+    premise=_lrs_persisting_z3,
+    claim=lambda m: _lrs_referred_by_complaint_week(m, 6),
+    check=_check_lrs_by(6),
+    concerns=_LRS_RULES,
+    horizon_weeks=8,
+    finding=True,
+    note=(
+        "Expected to be refuted. 'Persist from six to eight weeks' leaves two weeks: the "
+        "evaluation, and with it the referral, may come in week 6, 7 or 8 of the complaints."
+    ),
+)
+
+
 def _check_lrs_profile_3(episode: Episode) -> Violation | None:
     premise = (
         all(v.case.lrs for v in episode.visits)
@@ -521,7 +657,7 @@ def _check_lrs_profile_3(episode: Episode) -> Violation | None:
     if not premise:
         return None
     for k, visit in enumerate(episode.visits):
-        if visit.advice.referral is not None and visit.week < 12:
+        if ends_episode(visit.advice) and visit.week < 12:
             return Violation(k, f"referred in week {visit.week}, before week 12")
     return None
 
@@ -548,7 +684,7 @@ LRS_PROFILE_3_PATH = EpisodeProperty(
             start=1,
         ),
     ),
-    claim=lambda m: m.every(lambda k: z3.Implies(m.referred(k), m.week(k) >= 12)),
+    claim=lambda m: m.every(lambda k: z3.Implies(m.ends(k), m.week(k) >= 12)),
     check=_check_lrs_profile_3,
     concerns=_PROFILE_3_RULES,
     horizon_weeks=12,
@@ -619,16 +755,19 @@ PROFILE_1_SESSION_LIMIT = EpisodeProperty(
         "PROFILE.1.SESSION_LIMIT.EXCEEDED",
         "LRS.RECHECK",
         "EVAL.WINDOW.PROFILE_1",
+        "EVAL.LRS.WINDOW",
     ),
     horizon_weeks=2,
     finding=True,
     note=(
         "Expected to be refuted. 'Limit the treatment to a maximum of three sessions' meets "
-        "'check other patients with LRS after two to four days', which the spec advises at every "
-        "consultation: an LRS patient in profile 1 is due for a fourth session between day 6 "
-        "and day 12, long before the re-evaluation (week 3) or the LRS referral (week 6). The "
-        "advice then warns that the limit is exceeded. Only episodes that stay in profile 1 "
-        "count, and only the consultations the advice requires, one session each."
+        "the LRS check after two to four days (a second session in the first week) and the "
+        "evaluation of LRS in weeks 6 to 8 of the complaints, which keeps a consultation due "
+        "while the complaints persist: an LRS patient in profile 1 seen once more before week "
+        "6 is due for a fourth session. Three sessions suffice only when the consultation after "
+        "the check is the evaluation itself. The advice then warns that the limit is exceeded. "
+        "Only episodes that stay in profile 1 count, and only the consultations the advice "
+        "requires, one session each."
     ),
 )
 
@@ -662,50 +801,85 @@ NEXT_STEP = EpisodeProperty(
 )
 
 
+def _released(case: Case) -> bool:
+    inadequate = Improvement.INADEQUATE
+    return (
+        case.improvement is Improvement.ADEQUATE
+        and case.pain_alleviation is not inadequate
+        and case.loss_of_function_decrease is not inadequate
+    )
+
+
+def _newly_lrs(case: Case) -> bool:
+    return case.lrs and case.lrs_diagnosed_earlier is not True
+
+
 def _check_adequate_may_end(episode: Episode) -> Violation | None:
     for k, visit in enumerate(episode.visits):
-        adequate = visit.case.improvement is Improvement.ADEQUATE and k > 0
-        if adequate and _required(episode, visit):
+        if k == 0 or not _released(visit.case) or _newly_lrs(visit.case):
+            continue
+        if _required(episode, visit):
             return Violation(k, "adequate improvement, yet the advice requires a next consultation")
     return None
+
+
+def _released_z3(m: EpisodeModel, k: int) -> z3.BoolRef:
+    enc = m.steps[k]
+    newly = z3.And(m.lrs(k), z3.Not(enc.value["lrs_diagnosed_earlier"]))
+    parts = [
+        z3.Not(
+            z3.And(
+                enc.presence[path],
+                enc.value[path] == list(Improvement).index(Improvement.INADEQUATE),
+            )
+        )
+        for path in ("pain_alleviation", "loss_of_function_decrease")
+    ]
+    return z3.And(m.adequate(k), *parts, z3.Not(newly), z3.Not(m.ends(k)))
 
 
 ADEQUATE_MAY_END = EpisodeProperty(
     name="episodes.adequate_improvement_may_end",
     statement=(
-        "A patient whose complaints decrease adequately may end the episode: the advice then "
-        "requires no further consultation."
+        "A patient whose complaints, pain and loss of function all decrease adequately may end "
+        "the episode: the advice then requires no further consultation (save the one check "
+        "after 2-4 days when LRS is first diagnosed at that consultation)."
     ),
     premise=lambda m: z3.BoolVal(True),
     claim=lambda m: m.every(
-        lambda k: z3.Implies(z3.And(m.adequate(k), z3.Not(m.referred(k))), z3.Not(m.required(k))),
-        start=1,
+        lambda k: z3.Implies(_released_z3(m, k), z3.Not(m.required(k))), start=1
     ),
     check=_check_adequate_may_end,
-    concerns=("LRS.RECHECK",),
-    finding=True,
+    concerns=("LRS.RECHECK", "EVAL.LRS.WINDOW", "EVAL.WINDOW.PROFILE_2", "EVAL.WINDOW.PROFILE_3"),
+    reachable=(
+        (
+            "an LRS patient improves adequately at a follow-up",
+            lambda m: m.some(lambda k: z3.And(m.lrs(k), _released_z3(m, k)), start=1),
+        ),
+    ),
     note=(
-        "Expected to be refuted. The check after two to four days is advised at every "
-        "consultation of an unreferred LRS patient (LRS.RECHECK), so an LRS patient who "
-        "recovers is still called back every 2-4 days: the text never ends the checks."
+        "With the check after 2-4 days advised once, where LRS is diagnosed, an LRS patient "
+        "who recovers is no longer called back every 2-4 days."
     ),
 )
 
 CATALOGUE: Final[tuple[EpisodeProperty, ...]] = (
     EMERGENCY,
     REASON_TO_REFER,
+    RECHECK_ONCE,
+    LRS_EVALUATED_IN_WINDOW,
     LRS_BY_WEEK_8,
-    LRS_IN_WEEK_6,
     PROFILE_3_BY_WEEK_12,
     REEVALUATED_IN_WINDOW,
     PROFILE_2_REFERRED,
     NEXT_STEP_UNTIL_REEVALUATION,
+    ADEQUATE_MAY_END,
     PROFILE_3_GP_BY_WEEK_6,
     LRS_PROFILE_3_PATH,
     PROFILE_1_REEVALUATED,
     PROFILE_1_SESSION_LIMIT,
     NEXT_STEP,
-    ADEQUATE_MAY_END,
+    LRS_IN_WEEK_6,
 )
 """Every episode property, in the order the verifier runs and reports them."""
 

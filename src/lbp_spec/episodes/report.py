@@ -72,7 +72,9 @@ def _changes(before: Case, after: Case) -> list[str]:
 def _advice_words(advice: Advice) -> list[str]:
     words = []
     if advice.referral is not None:
-        words.append(f"refer to the GP ({advice.referral.urgency.value})")
+        referral = advice.referral
+        mode = referral.mode.value.replace("_", " ")
+        words.append(f"refer to the GP ({referral.urgency.value.replace('_', ' ')}, {mode})")
     words.append(f"profile {advice.profile}" if advice.profile is not None else "no profile")
     if advice.consult_general_practitioner:
         words.append("contact the GP")
@@ -80,6 +82,8 @@ def _advice_words(advice: Advice) -> list[str]:
         words.append(f"recheck after {advice.recheck_after_days} days")
     if advice.reevaluation_after_weeks is not None:
         words.append(f"re-evaluate after {advice.reevaluation_after_weeks} weeks")
+    if advice.lrs_evaluation_after_weeks is not None:
+        words.append(f"evaluate LRS in weeks {advice.lrs_evaluation_after_weeks} of complaints")
     if advice.session_limit is not None:
         words.append(f"at most {advice.session_limit} sessions")
     words.extend(a.value.replace("_", " ") for a in advice.evaluation_actions)

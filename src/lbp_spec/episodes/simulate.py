@@ -18,7 +18,7 @@ Example:
     ... })
     >>> episode = simulate(Case(lrs=True), [worse] * 30)
     >>> [(v.day, v.advice.referral is not None) for v in episode.visits][-1]
-    (42, True)
+    (44, True)
 
 """
 
@@ -37,6 +37,7 @@ from lbp_spec.episodes.pathway import (
     Pathway,
     Visit,
     answers_missing,
+    ends_episode,
     horizon_day,
     problems,
     reassessment_allowed,
@@ -50,7 +51,13 @@ from lbp_spec.vocabulary import Consultation, FactorLevel, PrognosticFactor
 
 __all__ = ["PATHWAY_FIELDS", "Change", "EpisodeError", "simulate"]
 
-PATHWAY_FIELDS: Final = ("consultation", "weeks_since_start", "sessions_used")
+PATHWAY_FIELDS: Final = (
+    "consultation",
+    "weeks_since_start",
+    "sessions_used",
+    "lrs_diagnosed_earlier",
+    "complaint_duration_weeks",
+)
 """Case fields the pathway sets at each follow-up; a change cannot set them."""
 
 
@@ -134,7 +141,7 @@ def simulate(
     horizon = horizon_day(bound_weeks)
     visits = [Visit(0, start, evaluate(start, ruleset))]
     pending = list(changes)
-    while visits[-1].advice.referral is None:
+    while not ends_episode(visits[-1].advice):
         last = visits[-1]
         plan = schedule(pathway, last)
         change = pending.pop(0) if pending else None
@@ -147,7 +154,8 @@ def simulate(
             day = min(day, plan.latest)
         if day > horizon:
             break
-        visits.append(_next_visit(pathway, ruleset, last, day, change))
+        known = any(v.case.lrs for v in visits)
+        visits.append(_next_visit(pathway, ruleset, last, day, change, known))
     episode = Episode(tuple(visits), bound_weeks, pathway)
     found = problems(episode)
     if found:  # pragma: no cover - a bug in the simulator, not in its input
@@ -155,7 +163,10 @@ def simulate(
     return episode
 
 
-def _next_visit(pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, change: Change) -> Visit:
+def _next_visit(
+    pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, change: Change, known: bool
+) -> Visit:
+    """The next consultation; ``known``: LRS was the working diagnosis at an earlier one."""
     fixed = [f for f in change.findings if f in PATHWAY_FIELDS or f in pathway.identity]
     if last.case.consultation is Consultation.INITIAL and "improvement" not in change.findings:
         raise EpisodeError(f"day {day}: the first follow-up needs its improvement")
@@ -165,11 +176,17 @@ def _next_visit(pathway: Pathway, ruleset: RuleSet, last: Visit, day: int, chang
         raise EpisodeError(f"a change cannot set {', '.join(fixed)}")
     before = last.case.sessions_used or 0
     sessions = min(before + 1 + change.extra_sessions, day)  # at most one session a day
+    lrs = change.findings.get("lrs", last.case.lrs)
+    duration = last.case.complaint_duration_weeks
+    if duration is not None:
+        duration += week_of(day) - (last.case.weeks_since_start or 0)
     case = attrs.evolve(
         last.case,
         consultation=Consultation.FOLLOW_UP,
         weeks_since_start=week_of(day),
         sessions_used=sessions,
+        lrs_diagnosed_earlier=known if lrs else None,
+        complaint_duration_weeks=duration,
         **change.findings,
     )
     if change.reassess is not None and reassessment_allowed(pathway, last.advice, case, day):

@@ -57,6 +57,10 @@ _LRS_REFER = (
     "to eight weeks and if there is insufficient alleviation of pain and/or decrease of loss of "
     "function."
 )
+_LRS_EXPLAIN = (
+    "Explain that if the complaints have not sufficiently improved after six to eight weeks, "
+    "a referral to the medical specialist/general practitioner will be provided."
+)
 _P3_CONTACT = (
     "Contact the general practitioner if there is an inadequate alleviation of complaints "
     "after six weeks."
@@ -77,51 +81,65 @@ TIMING_FINDINGS: Final[tuple[TimingFinding, ...]] = (
         title="The LRS check after 2-4 days against the three sessions of profile 1",
         quotes=(_RECHECK, _LIMIT, _WINDOWS),
         collision=(
-            "An LRS patient in profile 1 is checked every 2 to 4 days, so the fourth "
-            "consultation falls between day 6 and day 12: the three sessions are used up long "
-            "before the profile-1 re-evaluation (from week 3) and the LRS referral (week 6). "
+            "An LRS patient in profile 1 has the initial consultation and the check after 2 to "
+            "4 days; while the complaints persist, the evaluation in weeks 6 to 8 of the "
+            "complaints is still due. Three sessions suffice only when the consultation after "
+            "the check is that evaluation; any consultation in between is a fourth session. "
             "Even without LRS, three weekly sessions make the re-evaluation at week 3 a fourth."
         ),
         resolution=(
-            "Not resolved by the text; the spec keeps both rules. The check is still advised "
-            "(a safety check), and from the fourth session the advice carries the warning "
-            "session_limit_exceeded (PROFILE.1.SESSION_LIMIT.EXCEEDED). The committee should "
-            "say which yields: for example that the check after 2-4 days is done once, or "
-            "that checks of LRS do not count against the limit."
+            "Not resolved by the text; the spec keeps both rules. The check is advised once "
+            "(TIMING.RECHECK_ONCE), the evaluation window stays, and from the fourth session "
+            "the advice carries the warning session_limit_exceeded "
+            "(PROFILE.1.SESSION_LIMIT.EXCEEDED). The committee should say whether the LRS "
+            "check and evaluation count against the limit."
         ),
         properties=("episodes.profile_1_session_limit",),
     ),
     TimingFinding(
-        id="TIMING.RECHECK_NEVER_ENDS",
-        title="The LRS check after 2-4 days never ends",
-        quotes=(_RECHECK,),
+        id="TIMING.RECHECK_ONCE",
+        title="The LRS check after 2-4 days is one check, and the 6-8-week evaluation its own",
+        quotes=(_RECHECK, _LRS_REFER, _LRS_EXPLAIN),
         collision=(
-            "The text does not limit the check to the first consultation, and the spec advises "
-            "it at every consultation of an unreferred LRS patient (LRS.RECHECK). An LRS "
-            "patient is then seen every 2 to 4 days until referred, also when the complaints "
-            "decrease adequately: the checks never stop."
+            "The text does not say how often the check is done. Advised at every consultation, "
+            "an LRS patient would be seen every 2 to 4 days until referred, also when the "
+            "complaints decrease adequately or there is no indication for therapy at all, and "
+            "profile 1's three sessions would be gone in the first week. Advised once, nothing "
+            "in the check itself brings a patient whose complaints persist back in weeks 6 to "
+            "8, when the text promises a referral."
         ),
         resolution=(
-            "Kept as the text reads: the pathway follows the advised check. It is this repeated "
-            "check that guarantees the LRS referral in week 6 (episodes.lrs_referred_by_week_8); "
-            "read as a single check after the first consultation, nothing would schedule a "
-            "consultation between the check and week 6, and the referral could be missed. The "
-            "committee should say when the checks end, for example at adequate improvement."
+            "The sentence closes the neurological examination row, so the spec reads it as one "
+            "check after the examination that establishes LRS (LRS.RECHECK, "
+            "lrs_diagnosed_earlier), proven once per episode (episodes.lrs_recheck_once). The "
+            "promise of weeks 6 to 8 gets its own window, in weeks of complaints "
+            "(EVAL.LRS.WINDOW), which the pathway keeps while the complaints persist: a "
+            "follow-up in weeks 6-8 and the referral by week 8 are proven "
+            "(episodes.lrs_evaluated_in_weeks_6_to_8, episodes.lrs_referred_by_week_8), and a "
+            "patient who improves may end the episode (episodes.adequate_improvement_may_end)."
         ),
-        properties=("episodes.adequate_improvement_may_end", "episodes.lrs_referred_by_week_8"),
+        properties=(
+            "episodes.lrs_recheck_once",
+            "episodes.lrs_evaluated_in_weeks_6_to_8",
+            "episodes.lrs_referred_by_week_8",
+            "episodes.adequate_improvement_may_end",
+        ),
     ),
     TimingFinding(
         id="TIMING.LRS_SIX_TO_EIGHT_WEEKS",
         title="'From six to eight weeks' for the LRS referral",
         quotes=(_LRS_REFER,),
         collision=(
-            "The text gives a range of two weeks for the referral. With a check every 2-4 days "
-            "an LRS patient is always seen in week 6, so the referral always falls in week 6."
+            "The text gives a range of two weeks, and counts them from the onset of the "
+            "complaints, not from the start of treatment. A patient who starts treatment in "
+            "week 4 of the complaints reaches week 6 after two weeks of treatment."
         ),
         resolution=(
-            "The spec reads the range as: due from week 6, by week 8 at the latest "
-            "(EVAL.LRS.PERSISTENT). Both bounds are proven; the latitude to week 8 is never "
-            "used under the spec's reading of the check."
+            "The spec reads the range as a window: due from week 6 of the complaints, by week 8 "
+            "at the latest (EVAL.LRS.WINDOW, EVAL.LRS.PERSISTENT), counted from "
+            "complaint_duration_weeks (the weeks of treatment when it is not recorded). The "
+            "referral by week 8 is proven; the latitude to week 8 is used "
+            "(episodes.lrs_referred_in_week_6 is refuted)."
         ),
         properties=("episodes.lrs_referred_in_week_6", "episodes.lrs_referred_by_week_8"),
     ),
@@ -136,9 +154,10 @@ TIMING_FINDINGS: Final[tuple[TimingFinding, ...]] = (
             "the gradual profile-3 path never runs."
         ),
         resolution=(
-            "Both rules write the same routine referral, so the advice needs no declared "
-            "resolution: the earliest referral applies and ends the episode (the more specific "
-            "LRS row, as elsewhere). The committee may want to say so in the text."
+            "Both rules write the same referral (instead of treatment, no urgency stated), so "
+            "the advice needs no declared resolution: the earliest referral applies and ends "
+            "the episode (the more specific LRS row, as elsewhere). The committee may want to "
+            "say so in the text."
         ),
         properties=("episodes.lrs_profile_3_path",),
     ),
@@ -213,9 +232,10 @@ TIMING_FINDINGS: Final[tuple[TimingFinding, ...]] = (
         ),
         resolution=(
             "A pathway decision, stated as such (Pathway.adequate_releases): at a follow-up "
-            "with an adequate decrease of complaints the window no longer requires a "
-            "consultation, and the episode may end (continued self-management); an advised "
-            "LRS check still requires one (TIMING.RECHECK_NEVER_ENDS)."
+            "with an adequate decrease of complaints (and, for LRS, of pain and loss of "
+            "function) the windows no longer require a consultation, and the episode may end "
+            "(continued self-management); the one LRS check, where LRS is first diagnosed, "
+            "still requires one (TIMING.RECHECK_ONCE)."
         ),
         properties=("episodes.adequate_improvement_may_end",),
     ),

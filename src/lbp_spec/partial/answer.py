@@ -64,6 +64,8 @@ def field_value(advice: Advice, field: str) -> object:
         return next(a.strength for i, a in advice.interventions.items() if i.value == name)
     if slot == "referral":
         return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
     obj: Any = advice
     for part in slot.split("."):
         obj = None if obj is None else getattr(obj, part)  # e.g. a part of no referral

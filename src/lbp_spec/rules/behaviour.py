@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lbp_spec.rule import Rule, add, strength
-from lbp_spec.rules.definitions import DOMINANT_PSYCHOSOCIAL, PROFILE_1_OR_2, PROFILE_3
+from lbp_spec.rules.definitions import DOMINANT_PSYCHOSOCIAL, PROFILE_1_OR_2, TREATED_PROFILE_3
 from lbp_spec.vocabulary import (
     BehaviourGuidance,
     EducationTopic,
@@ -40,7 +40,7 @@ RULES = (
             "Consider behaviour-oriented treatment in order to optimise physical activity and "
             "participation in patients with dominant (psychosocial) prognostic factors.",
         ),
-        when=PROFILE_3,
+        when=TREATED_PROFILE_3,
         then=strength(Strength.CONSIDER, Intervention.BEHAVIOUR_ORIENTED_TREATMENT),
         note=(
             "The row is for profile 3, whose patients all have dominant prognostic factors; "
@@ -55,7 +55,7 @@ RULES = (
             "Consider personalising the behaviour-oriented treatment by aiming this "
             "specifically on the psychosocial prognostic factors.",
         ),
-        when=PROFILE_3 & DOMINANT_PSYCHOSOCIAL,
+        when=TREATED_PROFILE_3 & DOMINANT_PSYCHOSOCIAL,
         then=add("behaviour_guidance", BehaviourGuidance.PERSONALISE_TO_PSYCHOSOCIAL_FACTORS),
         note="Applies when a psychosocial prognostic factor is dominant.",
     ),
@@ -68,7 +68,7 @@ RULES = (
             "with the patient's needs, preferences and capabilities and your own knowledge and "
             "skills as a therapist.",
         ),
-        when=PROFILE_3,
+        when=TREATED_PROFILE_3,
         then=add("behaviour_guidance", BehaviourGuidance.ALIGN_WITH_PATIENT_AND_OWN_SKILLS),
     ),
 )

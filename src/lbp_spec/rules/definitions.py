@@ -11,6 +11,7 @@ from lbp_spec.vocabulary import (
     Improvement,
     PrognosticFactor,
     RedFlag,
+    ReferralMode,
 )
 
 __all__ = [
@@ -25,8 +26,14 @@ __all__ = [
     "PROFILE_2",
     "PROFILE_2_OR_3",
     "PROFILE_3",
+    "REFERRED_INSTEAD_OF_TREATMENT",
     "SEVERE_LRS",
     "TREATABLE",
+    "TREATED",
+    "TREATED_PROFILE_1",
+    "TREATED_PROFILE_2",
+    "TREATED_PROFILE_2_OR_3",
+    "TREATED_PROFILE_3",
     "profile_is",
 ]
 
@@ -52,8 +59,10 @@ EMERGENCY = Named(
         EmergencySign.URINARY_INCONTINENCE,
         EmergencySign.WIDESPREAD_NEUROLOGICAL_SYMPTOMS,
     )
-    | SEVERE_MOTOR_DEFICIT,
-    "a possible sign of a neurological emergency listed under red flags",
+    | SEVERE_MOTOR_DEFICIT
+    | flag("neurological_exam.extensor_plantar_response"),
+    "a possible sign of a neurological emergency listed under red flags (an extensor "
+    "plantar response is a pyramidal sign)",
 )
 
 SEVERE_LRS = Named(
@@ -126,3 +135,36 @@ PROFILE_3 = profile_is(3)
 PROFILE_1_OR_2 = Named("profile_1_or_2", PROFILE_1 | PROFILE_2, "profile 1 or 2")
 PROFILE_2_OR_3 = Named("profile_2_or_3", PROFILE_2 | PROFILE_3, "profile 2 or 3")
 HAS_PROFILE = Named("has_profile", PROFILE_1 | PROFILE_2 | PROFILE_3, "a profile is assigned")
+
+REFERRED_INSTEAD_OF_TREATMENT = Named(
+    "referred_instead_of_treatment",
+    AdviceIs("referral_mode", ReferralMode.INSTEAD_OF_TREATMENT),
+    "a referral that replaces the treatment",
+)
+
+TREATED = Named(
+    "treated",
+    HAS_PROFILE & ~REFERRED_INSTEAD_OF_TREATMENT,
+    "a profile is assigned and no referral replaces the treatment",
+)
+
+TREATED_PROFILE_1 = Named(
+    "treated_profile_1",
+    PROFILE_1 & ~REFERRED_INSTEAD_OF_TREATMENT,
+    "profile 1, and no referral replaces the treatment",
+)
+TREATED_PROFILE_2 = Named(
+    "treated_profile_2",
+    PROFILE_2 & ~REFERRED_INSTEAD_OF_TREATMENT,
+    "profile 2, and no referral replaces the treatment",
+)
+TREATED_PROFILE_3 = Named(
+    "treated_profile_3",
+    PROFILE_3 & ~REFERRED_INSTEAD_OF_TREATMENT,
+    "profile 3, and no referral replaces the treatment",
+)
+TREATED_PROFILE_2_OR_3 = Named(
+    "treated_profile_2_or_3",
+    PROFILE_2_OR_3 & ~REFERRED_INSTEAD_OF_TREATMENT,
+    "profile 2 or 3, and no referral replaces the treatment",
+)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from lbp_spec.advice import Window
-from lbp_spec.logic import AdviceIs, cmp, flag
-from lbp_spec.rule import Rule, add, sets
+from lbp_spec.logic import cmp, flag
+from lbp_spec.rule import Rule, add, refer, sets
 from lbp_spec.rules.definitions import (
     ANY_RED_FLAG,
     EMERGENCY,
+    REFERRED_INSTEAD_OF_TREATMENT,
     SAFETY_NET_SIGN,
     SEVERE_LRS,
     TREATABLE,
 )
-from lbp_spec.vocabulary import AdviceWarning, ExamComponent, Section, Urgency
+from lbp_spec.vocabulary import AdviceWarning, ExamComponent, ReferralMode, Section, Urgency
+
+_INSTEAD = ReferralMode.INSTEAD_OF_TREATMENT
 
 __all__ = ["RULES"]
 
@@ -31,13 +34,16 @@ RULES = (
             "the therapist sees no reason to refer the patient (back) to the general "
             "practitioner or referring specialist (see red flags).",
         ),
-        when=TREATABLE,
+        when=TREATABLE & ~REFERRED_INSTEAD_OF_TREATMENT,
         then=[sets("physiotherapy_indicated", True)],
         note=(
             "The reasons to refer are those this guideline names: a red flag, a possible sign "
             "of a neurological emergency (including the safety-net signs) and severe LRS. A "
-            "referral at a follow-up for lack of improvement does not end the indication: the "
-            "need for assistance remains and the profile is still reported."
+            "referral at a follow-up because the treatment has not helped enough (profiles 1 "
+            "and 2 when nothing new is expected, profile 3 at week 12, LRS that persists) "
+            "replaces the treatment, so it ends the indication too; the profile is still "
+            "reported. The referral about the medication dose goes alongside the treatment "
+            "and leaves the indication as it is."
         ),
     ),
     Rule(
@@ -51,12 +57,14 @@ RULES = (
             "practitioner or referring specialist (see red flags).",
         ),
         when=ANY_RED_FLAG,
-        then=[sets("referral", Urgency.ROUTINE)],
+        then=refer(Urgency.NOT_STATED, _INSTEAD),
         note=(
             "The summary asks to assess red flags and names them as the reason to refer, but "
             "gives no urgency for a fracture, infection, tumour or inflammatory condition. The "
-            "spec reads it as a referral without stated urgency (routine); immediacy is reserved "
-            "for the neurological emergency, which the text calls an emergency."
+            "spec does not invent one: the urgency is not_stated (the therapist judges it; it "
+            "does not mean 'can wait'). Immediacy is given only where the text speaks of an "
+            "emergency. The referral replaces the treatment: a red flag is a reason to refer "
+            "instead of treating."
         ),
     ),
     Rule(
@@ -71,11 +79,15 @@ RULES = (
             "neurological symptoms (such as pyramidal signs).",
         ),
         when=EMERGENCY,
-        then=[sets("referral", Urgency.IMMEDIATE)],
+        then=refer(Urgency.IMMEDIATE, _INSTEAD),
         note=(
             "'MCR score' is a typing error for the MRC (Medical Research Council) grade; it is "
-            "read from neurological_exam.mrc_lowest. An emergency is read as calling for an "
-            "immediate referral to the general practitioner."
+            "read from neurological_exam.mrc_lowest. An extensor plantar response (Babinski "
+            "sign) found when examining the reflexes of the soles of the feet is a pyramidal "
+            "sign, which the text names as a possible sign of a neurological emergency; it is "
+            "read from neurological_exam.extensor_plantar_response. An emergency is read as "
+            "calling for an immediate referral to the general practitioner, instead of "
+            "treatment."
         ),
     ),
     Rule(
@@ -91,7 +103,7 @@ RULES = (
             "increasing loss of muscle strength in the legs.",
         ),
         when=SAFETY_NET_SIGN,
-        then=[sets("referral", Urgency.IMMEDIATE)],
+        then=refer(Urgency.IMMEDIATE, _INSTEAD),
         note=(
             "This goes beyond the literal text, on purpose. The text names saddle numbness and "
             "increasing loss of leg strength as signs for which an LRS patient must contact the "
@@ -111,28 +123,37 @@ RULES = (
             "and/or severe pain (NPRS ≥ 8) to the general practitioner.",
         ),
         when=SEVERE_LRS,
-        then=[sets("referral", Urgency.ROUTINE)],
+        then=refer(Urgency.NOT_STATED, _INSTEAD),
         note=(
-            "No urgency is given, so the referral is routine; where the motor deficit is also "
-            "a sign of a neurological emergency, the resolution RES.MOST_URGENT_REFERRAL makes "
-            "it immediate. The MRC grade is that of the weakest key muscle."
+            "The text states no urgency, so none is invented (not_stated); where the motor "
+            "deficit is also a sign of a neurological emergency, the resolution "
+            "RES.MOST_URGENT_REFERRAL makes it immediate. The MRC grade is that of the weakest "
+            "key muscle. The referral replaces the treatment: the same sentence separates these "
+            "patients from the 'other patients with LRS' who are checked and treated."
         ),
     ),
     Rule(
         id="LRS.RECHECK",
         section=Section.NEUROLOGICAL_EXAMINATION,
-        title="Other LRS patients: check again after two to four days",
+        title="Other LRS patients: check once more after two to four days",
         quote=(
             "Check other patients with LRS after two to four days and act according to the "
             "recommendations in this guideline.",
         ),
-        when=flag("lrs") & AdviceIs("referral", None),
+        when=flag("lrs") & ~REFERRED_INSTEAD_OF_TREATMENT & ~flag("lrs_diagnosed_earlier"),
         then=[sets("recheck_after_days", Window(2, 4))],
         note=(
-            "'Other patients' are the LRS patients who are not referred at this consultation "
-            "(for severe LRS, a red flag, an emergency sign, or at a follow-up for persisting "
-            "complaints or doubt about the medication). The text does not limit the check to "
-            "the first consultation, so it is advised at every consultation of such a patient."
+            "The sentence closes the neurological examination row: after the examination that "
+            "establishes (suspected) LRS, the patient who is not referred is checked once "
+            "more, two to four days later. It is one check, advised at the consultation where "
+            "LRS becomes the working diagnosis (the initial one, or the follow-up where "
+            "lrs_diagnosed_earlier is false), not at every consultation. 'Other patients' are "
+            "those not referred instead of treatment (for severe LRS, a red flag, an emergency "
+            "sign, or at a follow-up for persisting complaints); a referral about the "
+            "medication dose goes alongside treatment and keeps the check. After the check the "
+            "patient is followed as the guideline says ('act according to the recommendations'): "
+            "the profile's re-evaluation and the evaluation of LRS in weeks 6 to 8 of the "
+            "complaints (EVAL.LRS.WINDOW)."
         ),
     ),
     Rule(
@@ -223,10 +244,17 @@ RULES = (
     Rule(
         id="NEURO.FINDING.REFLEXES",
         section=Section.NEUROLOGICAL_EXAMINATION,
-        title="Diminished reflexes",
+        title="Abnormal reflexes: a diminished tendon reflex or an extensor plantar response",
         quote=("examination of the reflexes (Achilles tendon, knee tendon, soles of the feet).",),
-        when=flag("neurological_exam.diminished_reflexes"),
+        when=flag("neurological_exam.diminished_tendon_reflexes")
+        | flag("neurological_exam.extensor_plantar_response"),
         then=add(f"{_EXAM}.positive_findings", ExamComponent.REFLEXES),
+        note=(
+            "The Achilles and knee tendon reflexes are abnormal when diminished (nerve root "
+            "involvement); the reflex of the sole of the foot is abnormal as an extensor "
+            "(Babinski) response, a pyramidal sign that also makes the referral immediate "
+            "(EMERGENCY.REFER). A plantar reflex is never recorded as diminished."
+        ),
     ),
     Rule(
         id="LRS.CHARACTERISATION",
@@ -243,7 +271,7 @@ RULES = (
         & (flag("symptoms_below_knee") | flag("neurological_exam.dermatomal_pain"))
         & (
             flag("neurological_exam.dermatomal_sensory_loss")
-            | flag("neurological_exam.diminished_reflexes")
+            | flag("neurological_exam.diminished_tendon_reflexes")
             | cmp("neurological_exam.mrc_lowest", "<=", 4)
         ),
         then=add("warnings", AdviceWarning.FINDINGS_SUGGEST_LRS),
@@ -251,7 +279,7 @@ RULES = (
             "'condigion of a specifica sumbosacral nerve root' is read as 'condition of a "
             "specific lumbosacral nerve root'. LRS stays the therapist's working diagnosis; "
             "the spec only warns when leg symptoms (below the knee or dermatomal) come with "
-            "neurological loss of function (sensory loss, diminished reflexes or paresis, "
+            "neurological loss of function (sensory loss, diminished tendon reflexes or paresis, "
             "MRC at most 4) and LRS was not diagnosed."
         ),
     ),

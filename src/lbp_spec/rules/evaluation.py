@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from lbp_spec.advice import Window
-from lbp_spec.logic import Expr, cmp, flag, present
-from lbp_spec.rule import Rule, add, sets
+from lbp_spec.logic import Expr, Named, cmp, flag, is_, present
+from lbp_spec.rule import Rule, add, refer, sets
 from lbp_spec.rules.definitions import (
     FOLLOW_UP_INADEQUATE,
     PROFILE_1,
     PROFILE_1_OR_2,
     PROFILE_2,
     PROFILE_3,
+    REFERRED_INSTEAD_OF_TREATMENT,
+    TREATED,
+    TREATED_PROFILE_1,
+    TREATED_PROFILE_2,
+    TREATED_PROFILE_3,
 )
-from lbp_spec.vocabulary import EvaluationAction, Section, Urgency
+from lbp_spec.vocabulary import EvaluationAction, Improvement, ReferralMode, Section, Urgency
 
-__all__ = ["RULES", "WINDOWS"]
+__all__ = ["LRS_WINDOW", "RULES", "WINDOWS"]
 
 _S = Section.EVALUATION
 
@@ -39,10 +44,40 @@ _JUDGED = (
 WINDOWS = {1: Window(3, None), 2: Window(3, 6), 3: Window(6, 12)}
 """Re-evaluation window per profile, in weeks since the start of treatment."""
 
+LRS_WINDOW = Window(6, 8)
+"""When an LRS patient's complaints are evaluated, in weeks since the complaints began."""
+
+_INSTEAD = ReferralMode.INSTEAD_OF_TREATMENT
+
 _SCHEDULE_NOTE = (
-    "The window is advised whenever the profile is assigned, so that the decrease of "
-    "complaints is judged then; the risk evaluation itself is repeated only when the decrease "
-    "is inadequate (EVAL.REPEAT_RISK_EVALUATION)."
+    "The window is advised whenever the profile is assigned and no referral replaces the "
+    "treatment, so that the decrease of complaints is judged then; the risk evaluation itself "
+    "is repeated only when the decrease is inadequate (EVAL.REPEAT_RISK_EVALUATION)."
+)
+
+_LRS_PERSIST = (
+    "Refer a patient with LRS to the general practitioner if the complaints persist from six "
+    "to eight weeks and if there is insufficient alleviation of pain and/or decrease of loss "
+    "of function."
+)
+_LRS_EXPLAIN = (
+    "Explain that if the complaints have not sufficiently improved after six to eight weeks, "
+    "a referral to the medical specialist/general practitioner will be provided."
+)
+
+LASTED_SIX_WEEKS = Named(
+    "complaints_lasted_six_weeks",
+    cmp("complaint_duration_weeks", ">=", 6) | cmp("weeks_since_start", ">=", 6),
+    "the complaints have lasted at least six weeks (by their duration, or at least by the "
+    "weeks of treatment)",
+)
+
+INSUFFICIENT_DECREASE = Named(
+    "insufficient_decrease",
+    is_("pain_alleviation", Improvement.INADEQUATE)
+    | is_("loss_of_function_decrease", Improvement.INADEQUATE)
+    | FOLLOW_UP_INADEQUATE,
+    "an inadequate alleviation of pain, or decrease of loss of function, or decrease of complaints",
 )
 
 RULES = (
@@ -51,7 +86,7 @@ RULES = (
         section=_S,
         title="Profile 1: re-evaluate at least after three weeks",
         quote=_WHEN,
-        when=PROFILE_1,
+        when=TREATED_PROFILE_1,
         then=[sets("reevaluation_after_weeks", WINDOWS[1])],
         note=_SCHEDULE_NOTE + " 'At least after three weeks' is open-ended: from week 3 on.",
     ),
@@ -60,7 +95,7 @@ RULES = (
         section=_S,
         title="Profile 2: re-evaluate after three to six weeks",
         quote=_WHEN,
-        when=PROFILE_2,
+        when=TREATED_PROFILE_2,
         then=[sets("reevaluation_after_weeks", WINDOWS[2])],
         note=_SCHEDULE_NOTE,
     ),
@@ -69,7 +104,7 @@ RULES = (
         section=_S,
         title="Profile 3: re-evaluate after six to 12 weeks",
         quote=_WHEN,
-        when=PROFILE_3,
+        when=TREATED_PROFILE_3,
         then=[sets("reevaluation_after_weeks", WINDOWS[3])],
         note=_SCHEDULE_NOTE,
     ),
@@ -98,9 +133,16 @@ RULES = (
             "Consider adjusting the treatment profile (or the treatment) based on the "
             "re-evaluation.",
         ),
-        when=FOLLOW_UP_INADEQUATE & PROFILE_1_OR_2 & cmp("weeks_since_start", ">=", 3),
+        when=FOLLOW_UP_INADEQUATE
+        & PROFILE_1_OR_2
+        & cmp("weeks_since_start", ">=", 3)
+        & ~REFERRED_INSTEAD_OF_TREATMENT,
         then=add("evaluation_actions", EvaluationAction.CONSIDER_ADJUSTING_PROFILE),
-        note="Read as part of the re-evaluation, which is due from week 3 in profiles 1 and 2.",
+        note=(
+            "Read as part of the re-evaluation, which is due from week 3 in profiles 1 and 2. "
+            "Not when the patient is referred instead of treated: the referral follows when no "
+            "adjustment is expected to suffice."
+        ),
     ),
     Rule(
         id="EVAL.PROFILE_1_2.REFER",
@@ -117,11 +159,12 @@ RULES = (
         & cmp("weeks_since_start", ">=", 3)
         & answered_no("reevaluation_new_insights")
         & answered_no("adjustment_expected_to_suffice"),
-        then=[sets("referral", Urgency.ROUTINE)],
+        then=refer(Urgency.NOT_STATED, _INSTEAD),
         note=(
             "The re-evaluation is due once its window has opened (week 3). The referral needs "
             "both answers given as no: an unanswered question (null) means the re-evaluation "
-            "has not been done, and missing data never leads to a referral."
+            "has not been done, and missing data never leads to a referral. The treatment is "
+            "not expected to help, so the referral replaces it; the text states no urgency."
         ),
     ),
     Rule(
@@ -147,10 +190,16 @@ RULES = (
         ),
         when=FOLLOW_UP_INADEQUATE & PROFILE_3 & cmp("weeks_since_start", ">=", 12),
         then=[
-            sets("referral", Urgency.ROUTINE),
+            *refer(Urgency.NOT_STATED, _INSTEAD),
             *add("evaluation_actions", EvaluationAction.DISCUSS_NEXT_PHASE_WITH_GP),
         ],
-        note="'After 12 weeks' is read as: from week 12 on.",
+        note=(
+            "'After 12 weeks' is read as: from week 12 on. The phase of physical or exercise "
+            "therapy has not brought adequate alleviation, so the referral replaces it; what "
+            "comes next is the next phase in the gradual approach, which the therapist "
+            "consults the GP about (evaluation action discuss_next_phase_with_gp). The text "
+            "states no urgency."
+        ),
     ),
     Rule(
         id="EVAL.LRS.MEDICATION_DOUBT",
@@ -161,26 +210,52 @@ RULES = (
             "whether the medication dosage is high enough.",
         ),
         when=flag("lrs") & flag("medication_dose_doubt"),
-        then=[sets("referral", Urgency.ROUTINE)],
-        note="The doubt is recorded at a follow-up consultation.",
+        then=refer(Urgency.NOT_STATED, ReferralMode.ALONGSIDE_TREATMENT),
+        note=(
+            "The sentence has no time condition, so the doubt can be recorded at any "
+            "consultation, the initial one included. The GP is asked to review the analgesia; "
+            "nothing in the text ends the therapy, so the referral goes alongside the "
+            "treatment (mode alongside_treatment). The text states no urgency."
+        ),
     ),
     Rule(
         id="EVAL.LRS.PERSISTENT",
         section=_S,
         title="LRS: refer when complaints persist six to eight weeks",
-        quote=(
-            "Refer a patient with LRS to the general practitioner if the complaints persist "
-            "from six to eight weeks and if there is insufficient alleviation of pain and/or "
-            "decrease of loss of function.",
-            "Explain that if the complaints have not sufficiently improved after six to eight "
-            "weeks, a referral to the medical specialist/general practitioner will be provided.",
-        ),
-        when=flag("lrs") & FOLLOW_UP_INADEQUATE & cmp("weeks_since_start", ">=", 6),
-        then=[sets("referral", Urgency.ROUTINE)],
+        quote=(_LRS_PERSIST, _LRS_EXPLAIN),
+        when=flag("lrs") & LASTED_SIX_WEEKS & INSUFFICIENT_DECREASE,
+        then=refer(Urgency.NOT_STATED, _INSTEAD),
         note=(
-            "'From six to eight weeks' is read as: the referral is due from week 6, and by "
-            "week 8 at the latest; an inadequate decrease of complaints stands for "
-            "insufficient alleviation of pain and/or loss of function."
+            "The weeks are those the complaints have lasted (complaint_duration_weeks), not "
+            "the weeks of treatment; the complaints began before the treatment, so when the "
+            "duration is not given, weeks_since_start is a lower bound that is read instead. "
+            "'From six to eight weeks' is read as: due from week 6 of the complaints, and by "
+            "week 8 at the latest (EVAL.LRS.WINDOW). 'Insufficient alleviation of pain and/or "
+            "decrease of loss of function' is read as the text says: either one suffices, "
+            "judged separately (pain_alleviation, loss_of_function_decrease); an inadequate "
+            "decrease of the complaints as a whole at a follow-up implies one of them. The "
+            "sentence has no time condition besides the duration, so it applies at any "
+            "consultation. The referral replaces the treatment (it has not helped enough); "
+            "the text states no urgency. The explanation speaks of a 'medical "
+            "specialist/general practitioner'; the rule refers to the general practitioner, as "
+            "the referral sentence says."
+        ),
+    ),
+    Rule(
+        id="EVAL.LRS.WINDOW",
+        section=_S,
+        title="LRS: evaluate in weeks 6 to 8 of the complaints",
+        quote=(_LRS_PERSIST, _LRS_EXPLAIN),
+        when=flag("lrs") & TREATED,
+        then=[sets("lrs_evaluation_after_weeks", LRS_WINDOW)],
+        note=(
+            "The patient is promised a referral if the complaints have not sufficiently "
+            "improved after six to eight weeks, so a treated LRS patient is evaluated in weeks "
+            "6 to 8 of the complaints (counted from their onset, complaint_duration_weeks), "
+            "whatever the profile's own re-evaluation window. This window, not a repeated "
+            "check after two to four days, is what keeps a patient whose complaints persist "
+            "from being missed. Advised whenever the patient is treated, like the profile's "
+            "window; at the evaluation EVAL.LRS.PERSISTENT decides."
         ),
     ),
 )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from lbp_spec.logic import flag, is_
 from lbp_spec.rule import Rule, add, strength
-from lbp_spec.rules.definitions import FOLLOW_UP, HAS_PROFILE, PROFILE_1, PROFILE_2_OR_3
+from lbp_spec.rules.definitions import (
+    FOLLOW_UP,
+    TREATED,
+    TREATED_PROFILE_1,
+    TREATED_PROFILE_2_OR_3,
+)
 from lbp_spec.vocabulary import (
     ExerciseGuidance,
     Improvement,
@@ -17,7 +22,7 @@ from lbp_spec.vocabulary import (
 __all__ = ["RULES"]
 
 _S = Section.EXERCISE
-_LRS_TREATED = flag("lrs") & HAS_PROFILE
+_LRS_TREATED = flag("lrs") & TREATED
 
 RULES = (
     Rule(
@@ -28,7 +33,7 @@ RULES = (
             "Consider giving instructions for exercise therapy to be done independently for "
             "patients with a low risk of persistent complaints.",
         ),
-        when=PROFILE_1,
+        when=TREATED_PROFILE_1,
         then=strength(Strength.CONSIDER, Intervention.SELF_DIRECTED_EXERCISE),
     ),
     Rule(
@@ -39,7 +44,7 @@ RULES = (
             "Offer exercise therapy for patients with a moderate or high risk of persistent "
             "low back pain.",
         ),
-        when=PROFILE_2_OR_3,
+        when=TREATED_PROFILE_2_OR_3,
         then=strength(Strength.OFFER, Intervention.EXERCISE_THERAPY),
     ),
     Rule(
@@ -50,7 +55,7 @@ RULES = (
             "Focus the exercise therapy on the patient's needs, preferences and capabilities "
             "as determined during the medical history taking and the physical examination.",
         ),
-        when=HAS_PROFILE,
+        when=TREATED,
         then=add("exercise_guidance", ExerciseGuidance.TAILOR_TO_PATIENT),
     ),
     Rule(
@@ -61,7 +66,7 @@ RULES = (
             "Encourage the patient to resume or expand activities, preferably gradually and in "
             "a time-contingent manner.",
         ),
-        when=HAS_PROFILE,
+        when=TREATED,
         then=add("exercise_guidance", ExerciseGuidance.GRADUAL_TIME_CONTINGENT),
     ),
     Rule(
@@ -74,7 +79,7 @@ RULES = (
             "In this case, it is important to not decrease the exercise frequency and "
             "intensity; the focus will shift to independent exercising and physical activity.",
         ),
-        when=PROFILE_2_OR_3,
+        when=TREATED_PROFILE_2_OR_3,
         then=add("exercise_guidance", ExerciseGuidance.SCALE_BACK_GUIDANCE),
         note=(
             "Applies where exercise therapy is supervised (profiles 2 and 3); whether it is "
@@ -94,7 +99,8 @@ RULES = (
         then=strength(Strength.CONSIDER, Intervention.EXERCISE_THERAPY),
         note=(
             "A treatment profile is assigned exactly when there is a need for assistance and "
-            "no reason to refer, so this reads the need for assistance through the profile. "
+            "no reason to refer, so this reads the need for assistance through the profile "
+            "(and not when a referral replaces the treatment). "
             "For LRS in profiles 2 and 3 it collides with 'offer': see RES.LRS_EXERCISE."
         ),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lbp_spec.logic import All, flag, has, is_
 from lbp_spec.rule import Rule, strength
-from lbp_spec.rules.definitions import HAS_PROFILE, PROFILE_1, PROFILE_2_OR_3
+from lbp_spec.rules.definitions import TREATED, TREATED_PROFILE_1, TREATED_PROFILE_2_OR_3
 from lbp_spec.vocabulary import Discipline, Intervention, MassageCriterion, Section, Strength
 
 __all__ = ["NON_EXERCISE", "RULES"]
@@ -39,7 +39,7 @@ RULES = (
             "the exercise therapist (Cesar/Mensendieck), unless the exercise therapist has "
             "been trained in the additional competencies.",
         ),
-        when=HAS_PROFILE
+        when=TREATED
         & is_("discipline", Discipline.EXERCISE_THERAPIST)
         & ~flag("additional_competencies"),
         then=strength(Strength.DO_NOT, *NON_EXERCISE),
@@ -53,7 +53,7 @@ RULES = (
         section=_S,
         title="Profile 1: no passive interventions",
         quote=("Do not perform manipulations and mobilisations, massage, TENS or interference.",),
-        when=PROFILE_1,
+        when=TREATED_PROFILE_1,
         then=strength(Strength.DO_NOT, *NON_EXERCISE),
     ),
     Rule(
@@ -67,7 +67,7 @@ RULES = (
             "Mobilisations are understood to mean passive arthrogenic mobilisations.",
             "Manipulations are understood to mean 'high-velocity-thrust' techniques.",
         ),
-        when=PROFILE_2_OR_3 & flag("mechanical_problem"),
+        when=TREATED_PROFILE_2_OR_3 & flag("mechanical_problem"),
         then=strength(Strength.CONSIDER, M.MOBILISATION, M.MANIPULATION),
         note=(
             "Without a mechanical problem the text says nothing: the strength stays not indicated."
@@ -78,7 +78,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: massage only if all five conditions hold",
         quote=_MASSAGE_QUOTE,
-        when=PROFILE_2_OR_3 & _ALL_CRITERIA,
+        when=TREATED_PROFILE_2_OR_3 & _ALL_CRITERIA,
         then=strength(Strength.CONSIDER, M.MASSAGE),
         note=(
             "'Only apply ... if' permits massage when all five conditions hold; the text gives "
@@ -91,7 +91,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: no massage unless all five conditions hold",
         quote=_MASSAGE_QUOTE,
-        when=PROFILE_2_OR_3 & ~_ALL_CRITERIA,
+        when=TREATED_PROFILE_2_OR_3 & ~_ALL_CRITERIA,
         then=strength(Strength.DO_NOT, M.MASSAGE),
         note="'Only ... if' forbids massage when any one of the five conditions fails.",
     ),
@@ -100,7 +100,7 @@ RULES = (
         section=_S,
         title="Profiles 2 and 3: no TENS or interference",
         quote=("Do not apply TENS or interference.",),
-        when=PROFILE_2_OR_3,
+        when=TREATED_PROFILE_2_OR_3,
         then=strength(Strength.DO_NOT, M.TENS, M.INTERFERENCE),
     ),
     Rule(
@@ -108,16 +108,16 @@ RULES = (
         section=_S,
         title="LRS: no massage, TENS or interference",
         quote=("Do not apply massage, TENS or interference.",),
-        when=flag("lrs") & HAS_PROFILE,
+        when=flag("lrs") & TREATED,
         then=strength(Strength.DO_NOT, M.MASSAGE, M.TENS, M.INTERFERENCE),
-        note="For LRS patients in a treatment profile (those who are treated).",
+        note="For LRS patients who are treated (in a profile, and not referred instead).",
     ),
     Rule(
         id="PASSIVE.LRS.PREFERABLY_NO_MOBILISATION",
         section=_S,
         title="LRS: preferably no mobilisation or manipulation",
         quote=("Preferably do not perform manipulations and mobilisations.",),
-        when=flag("lrs") & HAS_PROFILE,
+        when=flag("lrs") & TREATED,
         then=strength(Strength.PREFERABLY_NOT, M.MOBILISATION, M.MANIPULATION),
     ),
 )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from lbp_spec.logic import AdviceIs, All, AnyOf, Expr, cmp, is_, present
+from lbp_spec.logic import AdviceIs, All, AnyOf, Expr, cmp, factor, flag, is_, present
 from lbp_spec.rule import Rule, add, sets
 from lbp_spec.rules.definitions import (
     ANY_DOMINANT,
     ANY_NON_DOMINANT,
-    PROFILE_1,
+    HAS_PROFILE,
     TREATABLE,
+    TREATED_PROFILE_1,
 )
-from lbp_spec.vocabulary import AdviceWarning, Consultation, Section
+from lbp_spec.vocabulary import AdviceWarning, Consultation, PrognosticFactor, Section
 
 __all__ = ["RULES"]
 
@@ -87,15 +88,16 @@ RULES = (
         section=Section.PROFILES,
         title="Profile 1: at most three sessions",
         quote=("Limit the treatment to a maximum of three sessions.",),
-        when=PROFILE_1,
+        when=TREATED_PROFILE_1,
         then=[sets("session_limit", 3)],
+        note="Not when a referral replaces the treatment: no sessions are then planned.",
     ),
     Rule(
         id="PROFILE.1.SESSION_LIMIT.EXCEEDED",
         section=Section.PROFILES,
         title="Profile 1: the session limit is used up",
         quote=("Limit the treatment to a maximum of three sessions.",),
-        when=PROFILE_1
+        when=TREATED_PROFILE_1
         & is_("consultation", Consultation.FOLLOW_UP)
         & cmp("sessions_used", ">=", 3),
         then=add("warnings", AdviceWarning.SESSION_LIMIT_EXCEEDED),
@@ -128,6 +130,50 @@ RULES = (
             "scoring, which the summary does not give: low when the total is at most 3; high "
             "when the psychosocial subscore is at least 4; medium otherwise. Low maps to "
             "profile 1, medium to 2, high to 3."
+        ),
+    ),
+    Rule(
+        id="FACTORS.SEVERE_PAIN_UNRECORDED",
+        section=Section.PROGNOSTIC_FACTORS,
+        title="Severe pain recorded, but not the factor high intensity of pain",
+        quote=(
+            "Assess the following prognostic factors for persistent low back pain and LRS:",
+            "high intensity of pain",
+            "Refer the patient with LRS and severe motor deficit (MRC score ≤ 3 out of 5), "
+            "and/or severe pain (NPRS ≥ 8) to the general practitioner.",
+        ),
+        when=HAS_PROFILE & cmp("nprs", ">=", 8) & ~factor(PrognosticFactor.HIGH_PAIN_INTENSITY),
+        then=add("warnings", AdviceWarning.SEVERE_PAIN_WITHOUT_PAIN_FACTOR),
+        note=(
+            "The findings and the factors the therapist recorded disagree: the advice warns and "
+            "never changes the profile (the factors, and whether each is dominant, stay the "
+            "therapist's judgement). The threshold is the guideline's own: NPRS 8 or more is "
+            "what it calls severe pain, which is certainly a high intensity of pain. Below 8 "
+            "the text gives no threshold for 'high', so the spec does not warn."
+        ),
+    ),
+    Rule(
+        id="FACTORS.LRS_LEG_PAIN_UNRECORDED",
+        section=Section.PROFILES,
+        title="LRS recorded, but not the factor pain in the leg",
+        quote=(
+            "Because LRS is often associated with a high degree of limitations in activities, "
+            "pain in the leg and high intensity of pain, these patients have a greater chance "
+            "of being assigned to profile 3.",
+            "LRS is characterised by pain in the buttocks and/or sciatica into the leg, "
+            "accompanied by one or more complaints or symptoms that are suggestive of a "
+            "condigion of a specifica sumbosacral nerve root, such as tingling sensations "
+            "(paraesthesia) and neurological loss of function (hypoesthesia/hypalgesia, "
+            "paresis, diminished reflexes).",
+        ),
+        when=HAS_PROFILE & flag("lrs") & ~factor(PrognosticFactor.LEG_PAIN),
+        then=add("warnings", AdviceWarning.LRS_WITHOUT_LEG_PAIN_FACTOR),
+        note=(
+            "LRS is characterised by sciatica into the leg (or pain in the buttocks) and is "
+            "'often associated' with pain in the leg, a prognostic factor. An LRS patient "
+            "without the factor leg pain is possible ('often', 'and/or'), so the advice "
+            "warns, to make the therapist reconsider the factors; it never changes the "
+            "profile."
         ),
     ),
 )

@@ -61,12 +61,13 @@ RESOLUTIONS = (
             "EVAL.LRS.MEDICATION_DOUBT",
             "EVAL.LRS.PERSISTENT",
         ],
-        slots=["referral"],
+        slots=["referral", "referral_mode"],
         reason=(
             "A severe motor deficit (MRC at most 3) in LRS is both a reason for referral "
             "(LRS section) and a possible sign of a neurological emergency (red flags); a red "
             "flag, and the LRS referrals at a follow-up, can coincide with emergency signs too. "
-            "An emergency cannot wait for a routine referral, so the immediate referral wins. "
+            "An emergency cannot wait for a referral of no stated urgency, so the immediate "
+            "referral wins, and with it its mode (instead of treatment). "
             "(The referrals of profiles 1 to 3 at a follow-up never coincide with an emergency: "
             "a profile requires that there is no reason to refer.)"
         ),
@@ -164,6 +165,56 @@ RESOLUTIONS = (
             "These non-exercise therapy interventions are outside the competency profile of "
             "the exercise therapist (Cesar/Mensendieck), unless the exercise therapist has "
             "been trained in the additional competencies.",
+        ],
+    ),
+    Resolution(
+        id="RES.REFERRAL_INSTEAD_OVER_ALONGSIDE",
+        title="A referral instead of treatment wins over one alongside it",
+        winners=[
+            "REDFLAG.REFER",
+            "LRS.REFER.SEVERE",
+            "EVAL.PROFILE_1_2.REFER",
+            "EVAL.PROFILE_3.REFER",
+            "EVAL.LRS.PERSISTENT",
+        ],
+        losers=["EVAL.LRS.MEDICATION_DOUBT"],
+        slots=["referral_mode"],
+        reason=(
+            "Doubt about the medication dose sends an LRS patient to the GP alongside the "
+            "treatment; a red flag, severe LRS, or a treatment that has not helped enough "
+            "sends the patient instead of treatment. When both hold, the patient is referred "
+            "instead of treated, and the GP reviews the medication in the same referral: "
+            "there is no treatment left for the referral to go alongside."
+        ),
+        quotes=[
+            "Refer a patient with LRS to the general practitioner if there is doubt about "
+            "whether the medication dosage is high enough.",
+            "Refer a patient with LRS to the general practitioner if the complaints persist "
+            "from six to eight weeks and if there is insufficient alleviation of pain and/or "
+            "decrease of loss of function.",
+        ],
+    ),
+    Resolution(
+        id="RES.LRS_PAIN_GUIDED_OVER_TIME_CONTINGENT",
+        title="LRS: activity guided by the pain, not time-contingent",
+        winners=["EDUCATION.LRS.MOVE_GUIDED_BY_PAIN", "EXERCISE.LRS.HIGH_RESPONSIVENESS"],
+        losers=["EXERCISE.TYPE.GRADUAL"],
+        slots=["exercise_guidance"],
+        reason=(
+            "For every treated patient the exercise row asks to resume activities 'preferably "
+            "gradually and in a time-contingent manner'; for an LRS patient the LRS rows ask "
+            "to move guided by the pain and, with high responsiveness, to focus on pain "
+            "alleviation. Time-contingent and pain-contingent dosing exclude each other. The "
+            "LRS rows are the more specific, as they are for massage, mobilisation and exercise, "
+            "so they win: an LRS patient is not given the time-contingent guidance (the LRS "
+            "advice keeps 'gradually increase physical activity')."
+        ),
+        quotes=[
+            "Encourage the patient to resume or expand activities, preferably gradually and in "
+            "a time-contingent manner.",
+            "Advise the patient to move guided by the pain and to gradually increase physical "
+            "activity.",
+            "Focus on pain alleviation in the presence of high responsiveness.",
         ],
     ),
 )
