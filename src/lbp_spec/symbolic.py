@@ -141,7 +141,13 @@ def implies(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
 
 
 def _is_true(model: z3.ModelRef, term: z3.BoolRef) -> bool:
-    """``z3.is_true(model.eval(term, model_completion=True))``, with two C calls."""
+    """``z3.is_true(model.eval(term, model_completion=True))``, with two C calls.
+
+    Anything else that evaluates terms as a model does (the bulk agreement check
+    reads advice from bits, not from a Z3 model) is asked through its ``eval``.
+    """
+    if not isinstance(model, z3.ModelRef):
+        return bool(z3.is_true(model.eval(term, model_completion=True)))
     ctx = term.ctx
     result = (z3.Ast * 1)()
     if not z3.Z3_model_eval(ctx.ref(), model.model, term.ast, True, result):
