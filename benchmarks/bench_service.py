@@ -321,7 +321,7 @@ async def faults(base: str, port: int) -> list[dict[str, Any]]:
             reply = await client.post(
                 url, content=body, headers={"Content-Type": "application/json"}
             )
-        return f"{reply.status_code}, OperationOutcome: {is_outcome(reply)}", (
+        return f"{reply.status_code}, {_outcome_words(is_outcome(reply))}", (
             reply.status_code == expected and is_outcome(reply)
         )
 
@@ -340,7 +340,7 @@ async def faults(base: str, port: int) -> list[dict[str, Any]]:
     def answer(reply: bytes, expected: int) -> tuple[str, bool]:
         status = status_of(reply)
         outcome = b"OperationOutcome" in reply
-        return f"{status}, OperationOutcome: {outcome}", status == expected and outcome
+        return f"{status}, {_outcome_words(outcome)}", status == expected and outcome
 
     huge = 8 * MAX_BODY
 
@@ -508,6 +508,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrong: {wrong}; failed calls under load: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _outcome_words(present: bool) -> str:
+    """Whether the answer was an OperationOutcome, in words (the docs show it)."""
+    return "with an OperationOutcome" if present else "without an OperationOutcome"
 
 
 if __name__ == "__main__":

@@ -107,7 +107,13 @@ SLOTS: Final[dict[str, Slot]] = {
     for s in (
         _single("physiotherapy_indicated", bool, "physiotherapy indicated", False, lambda v: 0),
         _single("referral", Urgency, "referral to the GP", None, _URGENCY_ORDER.__getitem__),  # type: ignore[arg-type]
-        _single("referral_mode", ReferralMode, "referral", None, _MODE_ORDER.__getitem__),  # type: ignore[arg-type]
+        _single(
+            "referral_mode",
+            ReferralMode,
+            "referral instead of or alongside treatment",
+            None,
+            _MODE_ORDER.__getitem__,
+        ),  # type: ignore[arg-type]
         _single("consult_general_practitioner", bool, "GP consultation", False, lambda v: 0),
         _single("profile", int, "profile", None, lambda v: -v),  # type: ignore[operator]
         _single("recheck_after_days", Window, "recheck (days)", None, _window_key),
