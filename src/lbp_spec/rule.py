@@ -112,8 +112,8 @@ SLOTS: Final[dict[str, Slot]] = {
             ReferralMode,
             "referral instead of or alongside treatment",
             None,
-            _MODE_ORDER.__getitem__,
-        ),  # type: ignore[arg-type]
+            _MODE_ORDER.__getitem__,  # type: ignore[arg-type]
+        ),
         _single("consult_general_practitioner", bool, "GP consultation", False, lambda v: 0),
         _single("profile", int, "profile", None, lambda v: -v),  # type: ignore[operator]
         _single("recheck_after_days", Window, "recheck (days)", None, _window_key),
