@@ -31,7 +31,7 @@ from lbp_spec.evaluator import evaluate
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import VARIABLES
 from lbp_spec.properties import effective_rules
-from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.rule import SLOTS, SlotKind, slot_value
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding
 from lbp_spec.vocabulary import (
@@ -261,22 +261,6 @@ def _region(solver: z3.Solver, old: Encoding, timeout_ms: int) -> tuple[str, ...
     return tuple(words)
 
 
-def _value(advice: Advice, slot: str) -> object:
-    if slot.startswith("interventions."):
-        return next(
-            a.strength
-            for i, a in advice.interventions.items()
-            if f"interventions.{i.value}" == slot
-        )
-    if slot == "referral":
-        return None if advice.referral is None else advice.referral.urgency
-    if slot == "referral_mode":
-        return None if advice.referral is None else advice.referral.mode
-    if slot.startswith("neurological_examination."):
-        return getattr(advice.neurological_examination, slot.split(".", 1)[1])
-    return getattr(advice, slot)
-
-
 def compare(old: RuleSet, new: RuleSet, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> DiffReport:
     """Prove ``old`` and ``new`` equivalent, or show how they differ, field by field.
 
@@ -321,8 +305,8 @@ def compare(old: RuleSet, new: RuleSet, *, timeout_ms: int = DEFAULT_TIMEOUT_MS)
                 status="differs",
                 region=region,
                 witness=case,
-                old=_value(old_advice, slot),
-                new=_value(new_advice, slot),
+                old=slot_value(old_advice, slot),
+                new=slot_value(new_advice, slot),
                 old_advice=old_advice,
                 new_advice=new_advice,
                 rules=tuple(sorted(rules)),

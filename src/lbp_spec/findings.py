@@ -55,7 +55,7 @@ from lbp_spec.errors import InvalidCaseError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.report import case_findings
-from lbp_spec.rule import SLOTS, Resolution, Rule, SlotKind, intervention_slot
+from lbp_spec.rule import SLOTS, Resolution, Rule, SlotKind, slot_value
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding, UntranslatableError
@@ -826,17 +826,6 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _decided(advice: Advice, slot: str) -> object:
-    for intervention, given in advice.interventions.items():
-        if intervention_slot(intervention) == slot:
-            return given.strength
-    if slot == "referral":
-        return None if advice.referral is None else advice.referral.urgency
-    if slot == "referral_mode":
-        return None if advice.referral is None else advice.referral.mode
-    return getattr(advice, slot)
-
-
 def advice_summary(advice: Advice, slots: tuple[str, ...] = ()) -> list[str]:
     """The key parts of an advice, one line each; the contested ``slots`` first.
 
@@ -848,7 +837,7 @@ def advice_summary(advice: Advice, slots: tuple[str, ...] = ()) -> list[str]:
         Lines: the contested slots, the profile, the referral, the warnings and
         the rules that fired.
     """
-    lines = [f"{SLOTS[slot].words}: {show_value(_decided(advice, slot))}" for slot in slots]
+    lines = [f"{SLOTS[slot].words}: {show_value(slot_value(advice, slot))}" for slot in slots]
     if "profile" not in slots:
         lines.append(f"profile: {show_value(advice.profile)}")
     if "referral" not in slots:

@@ -64,7 +64,7 @@ from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.report import case_findings
-from lbp_spec.rule import SLOTS, Rule, SlotKind
+from lbp_spec.rule import SLOTS, Rule, SlotKind, slot_value
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
 from lbp_spec.symbolic import Encoding, UntranslatableError
@@ -362,25 +362,10 @@ def _scale(ruleset: RuleSet, slot: str) -> tuple[object, ...]:
     return values
 
 
-def _read(advice: Advice, slot: str) -> Any:
-    """The value of ``slot`` in a concrete advice (a tuple for a set slot)."""
-    if slot.startswith("interventions."):
-        for intervention, given in advice.interventions.items():
-            if f"interventions.{intervention.value}" == slot:
-                return given.strength
-    if slot == "referral":
-        return None if advice.referral is None else advice.referral.urgency
-    if slot == "referral_mode":
-        return None if advice.referral is None else advice.referral.mode
-    if slot.startswith("neurological_examination."):
-        return getattr(advice.neurological_examination, slot.split(".", 1)[1])
-    return getattr(advice, slot)
-
-
 def _shows(advice: Advice, slot: str, value: object, present: bool) -> bool:
     if SLOTS[slot].kind is SlotKind.SET:
-        return (value in _read(advice, slot)) == present
-    return bool(_read(advice, slot) == value)
+        return (value in slot_value(advice, slot)) == present
+    return bool(slot_value(advice, slot) == value)
 
 
 def _goal(enc: Encoding, slot: str, value: object, present: bool) -> z3.BoolRef:
@@ -901,7 +886,7 @@ def _decisive(reduced: RuleSet, cases: list[tuple[Case, Advice]]) -> _Decision |
 def _change(advice: Advice, other: Advice) -> str:
     """What changes in the decisive case without the rule: the first slot that differs."""
     for slot, meta in SLOTS.items():
-        before, after = _read(advice, slot), _read(other, slot)
+        before, after = slot_value(advice, slot), slot_value(other, slot)
         if before == after:
             continue
         if meta.kind is SlotKind.SINGLE:

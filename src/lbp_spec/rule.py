@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
-from lbp_spec.advice import Window
+from lbp_spec.advice import Advice, Window
 from lbp_spec.logic import Expr
 from lbp_spec.vocabulary import (
     AdviceWarning,
@@ -42,6 +42,7 @@ __all__ = [
     "intervention_slot",
     "refer",
     "sets",
+    "slot_value",
     "strength",
 ]
 
@@ -91,6 +92,27 @@ def _set(name: str, member: type[enum.Enum], words: str) -> Slot:
 def intervention_slot(intervention: Intervention) -> str:
     """Name of the slot holding the strength of ``intervention``."""
     return f"interventions.{intervention.value}"
+
+
+def slot_value(advice: Advice, slot: str) -> Any:
+    """The value of ``slot`` in a concrete advice (a tuple of members for a set slot).
+
+    An intervention slot reads as its strength, ``referral`` as the urgency and
+    ``referral_mode`` as the mode (``None`` when there is no referral), a
+    ``neurological_examination.`` slot as that part of the examination.
+    """
+    if slot.startswith("interventions."):
+        for intervention, given in advice.interventions.items():
+            if intervention_slot(intervention) == slot:
+                return given.strength
+        raise KeyError(slot)
+    if slot == "referral":
+        return None if advice.referral is None else advice.referral.urgency
+    if slot == "referral_mode":
+        return None if advice.referral is None else advice.referral.mode
+    if slot.startswith("neurological_examination."):
+        return getattr(advice.neurological_examination, slot.split(".", 1)[1])
+    return getattr(advice, slot)
 
 
 _URGENCY_ORDER: Final = {Urgency.IMMEDIATE: 0, Urgency.NOT_STATED: 1}

@@ -11,7 +11,7 @@ import attrs
 from lbp_spec.advice import Advice
 from lbp_spec.case import Case
 from lbp_spec.partial_case import PartialCase
-from lbp_spec.rule import SLOTS, SlotKind
+from lbp_spec.rule import SLOTS, SlotKind, slot_value
 
 __all__ = [
     "FIELDS",
@@ -59,19 +59,10 @@ def field_value(advice: Advice, field: str) -> object:
     there is none); a member of a set as whether the advice holds it.
     """
     slot, member = field_slot(field)
-    if slot.startswith("interventions."):
-        name = slot.split(".", 1)[1]
-        return next(a.strength for i, a in advice.interventions.items() if i.value == name)
-    if slot == "referral":
-        return None if advice.referral is None else advice.referral.urgency
-    if slot == "referral_mode":
-        return None if advice.referral is None else advice.referral.mode
-    obj: Any = advice
-    for part in slot.split("."):
-        obj = None if obj is None else getattr(obj, part)  # e.g. a part of no referral
+    value: Any = slot_value(advice, slot)
     if member is not None:
-        return member in obj
-    return obj
+        return member in value
+    return value
 
 
 class Status(enum.Enum):
