@@ -116,6 +116,8 @@ QUICK = 6
 """Mutants per module in ``--quick`` (CI): a seeded sample, the same every run."""
 
 LAST_SCORE = "-"
+LAST_FIGURES: dict[str, Any] = {}
+"""The figures of the last run in this process (for ``mutation.py --record``)."""
 """The score of the last run in this process, in words (for benchmarks/mutation.py)."""
 
 TIMEOUT = 300.0
@@ -347,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", choices=sorted(TARGETS), action="append")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in results.json (for the docs)"
+    )
     args = parser.parse_args(args_list)
     sample = args.sample if args.sample is not None else (QUICK if args.quick else None)
     chosen: list[Mutant] = []
@@ -390,12 +395,24 @@ def main(argv: list[str] | None = None) -> int:
         f"{'module':<10} {'mutants':>7} {'killed':>7} {'timeout':>7} {'equiv':>6} {'survived':>8}"
     )
     killed_all = judged_all = 0
+    rows: list[dict[str, Any]] = []
     for key, counts in by_module.items():
         n = sum(counts.values())
         killed = counts.get("killed", 0) + counts.get("timeout", 0)
         judged = n - counts.get("equivalent", 0)
         killed_all += killed
         judged_all += judged
+        rows.append(
+            {
+                "module": key,
+                "total": totals[key],
+                "mutants": n,
+                "killed": counts.get("killed", 0),
+                "timeout": counts.get("timeout", 0),
+                "equivalent": counts.get("equivalent", 0),
+                "survived": counts.get("survived", 0),
+            }
+        )
         print(
             f"{key:<10} {n:>7} {counts.get('killed', 0):>7} {counts.get('timeout', 0):>7} "
             f"{counts.get('equivalent', 0):>6} {counts.get('survived', 0):>8}"
@@ -403,6 +420,20 @@ def main(argv: list[str] | None = None) -> int:
     score = killed_all / judged_all if judged_all else 0.0
     global LAST_SCORE
     LAST_SCORE = f"{100 * score:.1f}% ({killed_all} / {judged_all}, {len(chosen)} mutants)"
+    LAST_FIGURES.clear()
+    LAST_FIGURES.update(
+        {
+            "sample_per_module": sample,
+            "mutants_total": sum(totals.values()),
+            "mutants_run": len(chosen),
+            "modules": rows,
+            "killed": killed_all,
+            "judged": judged_all,
+            "score_percent": round(100 * score, 1),
+            "seconds_s": seconds,
+            "jobs": args.jobs,
+        }
+    )
     print(
         f"code score: {100 * score:.1f}% (killed / (mutants - equivalent)), "
         f"{len(chosen)} mutants, {seconds:.1f} s"
@@ -417,10 +448,14 @@ def main(argv: list[str] | None = None) -> int:
     for m, r in errors:
         print(f"\nharness error on {m.id} (line {m.line}): {r}")
     if args.json is not None:
-        rows = [
+        listing = [
             {"id": m.id, "line": m.line, "result": r} for m, r in zip(chosen, results, strict=True)
         ]
-        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(listing, indent=1) + "\n", encoding="utf-8")
+    if args.record:
+        from _timing import record  # benchmarks/ is on the path when this script runs
+
+        record("code_mutation", LAST_FIGURES)
     return 1 if survivors or errors else 0
 
 

@@ -38,9 +38,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lbp_spec import GUIDELINE, Case
 from lbp_spec.mutation import (
+    MutationReport,
+    Operator,
     Outcome,
     load_vectors,
     mutants,
@@ -120,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="also mutate the code (benchmarks/code_mutation.py): a seeded sample, or all",
     )
+    parser.add_argument(
+        "--record", action="store_true", help="store the figures in results.json (for the docs)"
+    )
     args = parser.parse_args(argv)
 
     if args.seed_vectors:
@@ -190,7 +196,64 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nscores: rules {shown_rules}, code {code_mutation.LAST_SCORE}")
         if code_status:  # reported above; the rules' run decides the status
             print("code-level survivors or harness errors are listed above")
+    if args.record:
+        from _timing import record  # benchmarks/ is on the path when this script runs
+
+        figures = _figures(report, mode, len(vectors))
+        figures["sample_per_operator"] = args.sample
+        if args.code is not None:
+            import code_mutation
+
+            figures["code"] = dict(code_mutation.LAST_FIGURES)
+        record("mutation", figures)
     return status
+
+
+def _figures(report: MutationReport, mode: str, vectors: int) -> dict[str, Any]:
+    """What the docs show of a run: the table by operator, the score, what the proofs kill."""
+    skipped = {
+        c for c, ran in (("tests", report.tests_run), ("proofs", report.proofs_run)) if not ran
+    }
+
+    def row(counts: dict[str, int]) -> dict[str, int | None]:
+        return {k: (None if k in skipped else v) for k, v in counts.items()}
+
+    totals = report.counts()
+    killable = totals["mutants"] - totals["equivalent"] - totals["invalid"]
+    present = {o.operator for o in report.outcomes}
+    operators = [
+        {"operator": op.value, **row(report.counts(op))} for op in Operator if op in present
+    ]
+    kills = report.by_property()
+    top = next(iter(kills.items()), ("-", 0))
+    score = report.score
+    return {
+        "mode": mode,
+        "rules": len(GUIDELINE.rules),
+        "resolutions": len(GUIDELINE.resolutions),
+        "vectors": vectors,
+        "jobs": report.jobs,
+        "seconds_s": report.seconds,
+        "mutants": totals["mutants"],
+        "killable": killable,
+        "score_percent": None if score is None else round(100 * score, 1),
+        "proofs_percent": None
+        if skipped & {"proofs"} or not killable
+        else round(100 * totals["proofs"] / killable, 1),
+        "operators": [*operators, {"operator": "all", **row(totals)}],
+        "top_property": top[0],
+        "top_property_kills": top[1],
+        "equivalent": [
+            {"mutant": o.mutant, "reason": o.reason or ""}
+            for o in report.outcomes
+            if o.status == "equivalent"
+        ],
+        "invalid": [
+            {"mutant": o.mutant, "reason": o.invalid or ""}
+            for o in report.outcomes
+            if o.status == "invalid"
+        ],
+    }
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import _timing  # noqa: E402
 
 DOCS = sorted(p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)
 ROLE = re.compile(r"\{bench\}`([^`]+)`")
-DIRECTIVE = re.compile(r"```\{bench-(?:source|table)\} (\S+)")
+DIRECTIVE = re.compile(r"```\{bench-(?:source|table|output)\} (\S+)")
 
 
 def test_a_child_killed_by_the_machine_is_reported_not_raised(
@@ -58,6 +58,42 @@ def test_every_figure_the_docs_show_is_recorded() -> None:
             except lbp_figures.FigureError:
                 missing.append(f"{page.name}: {path}")
     assert [] == missing
+
+
+def test_the_recorded_figures_are_of_these_rules_and_this_contract() -> None:
+    """Figures recorded before the rules, the catalogues or the contract changed are stale.
+
+    The docs render the recorded figures; when a property, an episode property, a
+    rule or the contract version changes, the benchmarks must be recorded again
+    (``--record``), or the docs would show figures of another specification.
+    """
+    from lbp_spec import GUIDELINE
+    from lbp_spec.contract import CONTRACT_VERSION
+    from lbp_spec.episodes.properties import CATALOGUE as EPISODES
+    from lbp_spec.mutation import mutants
+    from lbp_spec.properties import CATALOGUE
+
+    recorded = {name: entry["figures"] for name, entry in lbp_figures.results().items()}
+    assert len(CATALOGUE) == recorded["verify"]["in_process"]["properties"]
+    assert [len(EPISODES)] * len(recorded["episodes"]["bounds"]) == [
+        bound["properties"] for bound in recorded["episodes"]["bounds"]
+    ]
+    assert recorded["conformance"]["suite"].startswith(f"{CONTRACT_VERSION}+")
+    mutation = recorded["mutation"]
+    assert (len(GUIDELINE.rules), len(GUIDELINE.resolutions)) == (
+        mutation["rules"],
+        mutation["resolutions"],
+    )
+    assert (None, len(mutants(GUIDELINE))) == (mutation["sample_per_operator"], mutation["mutants"])
+
+
+def test_the_recorded_code_mutation_is_of_this_code() -> None:
+    """The code-mutation figures were recorded on the code as it is (the same mutants)."""
+    import code_mutation
+
+    made = {key: len(code_mutation.mutants(key)) for key in code_mutation.TARGETS}
+    code = lbp_figures.lookup("mutation/code")
+    assert made == {row["module"]: row["total"] for row in code["modules"]}
 
 
 def test_every_recorded_benchmark_says_where_and_when() -> None:

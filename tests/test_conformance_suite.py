@@ -214,3 +214,11 @@ def test_the_vendor_example_lists_its_cases_per_line(suite: Suite) -> None:
         check=True,
     )
     assert 20 == len(out.stdout.splitlines())
+
+
+def test_the_docs_show_this_release_s_suite(suite: Suite) -> None:
+    """The suite version and output the how-to shows were recorded from this release's suite."""
+    recorded = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    figures = recorded["conformance"]["figures"]
+    assert (suite.version, len(suite.vectors)) == (figures["suite"], figures["vectors"])
+    assert figures["generate_output"].startswith(f"Wrote suite {suite.version} to suite: ")

@@ -13,7 +13,11 @@ Three pieces of markup use it:
   figures were measured, and by which command;
 * the directive ``bench-table`` with a benchmark's name and a key path to a list
   of rows renders them as a table; its content lists the columns, one
-  ``key: heading`` per line.
+  ``key: heading`` per line; the option ``:code:`` names columns shown as code
+  (long identifiers wrap), ``:class:`` adds classes to the table (``lbp-wide``
+  gives the page the width of a wide table);
+* the directive ``bench-output`` with a key path to a recorded command output
+  renders its content (the command line) and that output as a console block.
 
 A key that is not in the file is an error (the build fails under ``-W``).
 """
@@ -21,11 +25,12 @@ A key that is not in the file is an error (the build fails under ``-W``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 from sphinx.application import Sphinx
 
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results.json"
@@ -67,6 +72,8 @@ def _significant(value: float, digits: int = 2) -> str:
 
 def formatted(key: str, value: Any) -> str:
     """A figure as the docs show it, by the suffix of its key."""
+    if value is None:
+        return "-"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if key.endswith("_us"):
@@ -143,9 +150,14 @@ class BenchTable(Directive):
 
     required_arguments = 1
     has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "code": directives.unchanged,
+        "class": directives.class_option,
+    }
 
     def run(self) -> list[nodes.Node]:
         """One table."""
+        code = set((self.options.get("code") or "").split())
         columns = []
         for line in self.content:
             if line.strip():
@@ -153,16 +165,18 @@ class BenchTable(Directive):
                 columns.append((key.strip(), heading.strip() or key.strip()))
         try:
             rows = lookup(self.arguments[0])
-            cells = [[formatted(key, row[key]) for key, _ in columns] for row in rows]
+            cells = [
+                [(formatted(key, row[key]), key in code) for key, _ in columns] for row in rows
+            ]
         except (FigureError, KeyError, TypeError) as error:
             raise self.error(f"{self.arguments[0]}: {error}") from None
-        table = nodes.table()
+        table = nodes.table(classes=self.options.get("class", []))
         group = nodes.tgroup(cols=len(columns))
         table += group
         for _ in columns:
             group += nodes.colspec(colwidth=1)
         head = nodes.thead()
-        head += self._row([heading for _, heading in columns])
+        head += self._row([(heading, False) for _, heading in columns])
         group += head
         body = nodes.tbody()
         for row in cells:
@@ -171,13 +185,43 @@ class BenchTable(Directive):
         return [table]
 
     @staticmethod
-    def _row(texts: list[str]) -> nodes.row:
+    def _row(texts: list[tuple[str, bool]]) -> nodes.row:
+        """One row; a text marked ``True`` is shown as code (it may wrap anywhere)."""
         row = nodes.row()
-        for text in texts:
+        for text, literal in texts:
             entry = nodes.entry()
-            entry += _paragraph(text)
+            if literal:
+                paragraph = nodes.paragraph()
+                paragraph += nodes.literal(text, text)
+                entry += paragraph
+            else:
+                entry += _paragraph(text)
             row += entry
         return row
+
+
+class BenchOutput(Directive):
+    """The directive ``bench-output``: a command's recorded output, as a console block.
+
+    Its content is the command line as the reader types it (``$ ...``); the output
+    below it is the recorded text at the key path given as the argument.
+    """
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        """One literal block: the command, then its recorded output."""
+        try:
+            output = lookup(self.arguments[0])
+        except FigureError as error:
+            raise self.error(str(error)) from None
+        if not isinstance(output, str):
+            raise self.error(f"{self.arguments[0]}: not a recorded output")
+        text = "\n".join([*self.content, output])
+        block = nodes.literal_block(text, text)
+        block["language"] = "console"
+        return [block]
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -185,4 +229,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_role("bench", bench_role)
     app.add_directive("bench-source", BenchSource)
     app.add_directive("bench-table", BenchTable)
+    app.add_directive("bench-output", BenchOutput)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

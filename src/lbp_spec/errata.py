@@ -165,6 +165,26 @@ ERRATA: Final[tuple[Erratum, ...]] = (
         rules=("NEURO.EXAM",),
     ),
     Erratum(
+        id="TEXT.THREE_SESSIONS",
+        kind=_A,
+        text="Limit the treatment to a maximum of three sessions.",
+        line=27,
+        section="Indications and treatment profiles",
+        reading=(
+            "The text does not say whether the consultations it asks for elsewhere count as "
+            "treatment sessions: for a profile-1 patient with LRS, the check after two to four "
+            "days and the evaluation in weeks 6 to 8 of the complaints may take a fourth "
+            "session."
+        ),
+        spec=(
+            "Every session held counts (sessions_used, the initial consultation included); at "
+            "a follow-up with three sessions used the advice warns that the limit is used up. "
+            "The timing finding episodes.profile_1_session_limit shows the episode in which "
+            "the consultations the advice requires exceed three."
+        ),
+        rules=("PROFILE.1.SESSION_LIMIT", "PROFILE.1.SESSION_LIMIT.EXCEEDED"),
+    ),
+    Erratum(
         id="TEXT.SOME_NON_DOMINANT",
         kind=_A,
         text="There are some non-dominant prognostic factors",
@@ -308,6 +328,29 @@ ERRATA: Final[tuple[Erratum, ...]] = (
         rules=("EVAL.WINDOW.PROFILE_1",),
     ),
     Erratum(
+        id="TEXT.INADEQUATE_ALLEVIATION",
+        kind=_A,
+        text="If there is an inadequate alleviation of complaints",
+        line=74,
+        section="Therapeutic process / Evaluation and referral",
+        reading=(
+            "The text does not say against what the alleviation is judged (the onset of the "
+            "complaints, the start of treatment, the last evaluation) nor what is adequate; "
+            "the rows of the evaluation table use the same words for profiles 1 to 3."
+        ),
+        spec=(
+            "The spec takes the judgement as an input (improvement: adequate or inadequate "
+            "decrease of complaints, as the patient judges it with the therapist) and defines "
+            "no reference point or threshold of its own."
+        ),
+        rules=(
+            "EVAL.REPEAT_RISK_EVALUATION",
+            "EVAL.PROFILE_1_2.REFER",
+            "EVAL.PROFILE_3.CONSULT_GP",
+            "EVAL.PROFILE_3.REFER",
+        ),
+    ),
+    Erratum(
         id="TEXT.AFTER_SIX_WEEKS",
         kind=_A,
         text="Contact the general practitioner if there is an inadequate alleviation of "
@@ -321,6 +364,23 @@ ERRATA: Final[tuple[Erratum, ...]] = (
         ),
         spec="Read as: from week 6 on (and from week 12 on for the referral).",
         rules=("EVAL.PROFILE_3.CONSULT_GP", "EVAL.PROFILE_3.REFER"),
+    ),
+    Erratum(
+        id="TEXT.NEXT_PHASE",
+        kind=_A,
+        text="consult about the next phase in the gradual approach",
+        line=77,
+        section="Therapeutic process / Evaluation and referral",
+        reading=(
+            "The summary names no phases of the gradual approach, so it does not say what "
+            "the next phase is, nor who decides on it."
+        ),
+        spec=(
+            "The advice asks the therapist to discuss the next phase with the general "
+            "practitioner (evaluation action discuss_next_phase_with_gp) and says nothing of "
+            "its content."
+        ),
+        rules=("EVAL.PROFILE_3.REFER",),
     ),
     Erratum(
         id="TEXT.PERSIST_SIX_TO_EIGHT_WEEKS",
