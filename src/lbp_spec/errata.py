@@ -391,11 +391,17 @@ ERRATA: Final[tuple[Erratum, ...]] = (
         reading=(
             "Two readings meet: whether the weeks count from the onset of the complaints or "
             "from the start of treatment, and whether the referral is due at six weeks, at "
-            "eight, or anywhere between."
+            "eight, or anywhere between. Nor does the text say whether the sentence applies "
+            "to a patient first seen after the sixth week of the complaints, before any "
+            "treatment."
         ),
         spec=(
-            "The rule's note states the reading the spec takes; the timing findings show "
-            "which week the referral falls in."
+            "The weeks count from the onset of the complaints; the rule's note states the "
+            "reading, and the timing findings show which week the referral falls in. The "
+            "sentence has no condition of treatment, so it applies at every consultation, "
+            "the first included: a patient first seen with LRS complaints of six weeks or "
+            "more and an insufficient alleviation of pain or decrease of loss of function is "
+            "referred instead of treated. The committee may want to confirm this."
         ),
         rules=("EVAL.LRS.PERSISTENT",),
     ),
