@@ -106,6 +106,53 @@ def test_unreachable_condition_is_vacuous() -> None:
     assert "never reachable" in result.message
 
 
+def test_unsatisfiable_premise_is_vacuous_before_any_reachable() -> None:
+    """With reachable conditions as well, an empty premise is named as such, not a condition."""
+    prop = _own(
+        premise=lambda m: m.day[0] < 0,
+        reachable=(("a second consultation", lambda m: m.on[1]),),
+    )
+    [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    assert (Status.VACUOUS, "no episode meets the premise") == (result.status, result.message)
+
+
+def test_unsatisfiable_premise_without_a_refutation_is_vacuous() -> None:
+    """A claim no episode breaks is still checked against an empty premise: vacuous, not proven."""
+    prop = _own(premise=lambda m: m.day[0] < 0, claim=lambda m: z3.BoolVal(True))
+    [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    assert (Status.VACUOUS, "no episode meets the premise") == (result.status, result.message)
+
+
+def _checks(prop: EpisodeProperty) -> int:
+    """How many solver checks the episode verifier makes for ``prop`` (bound 1 week)."""
+    count = 0
+    original = z3.Solver.check
+
+    def counted(solver: z3.Solver, *args: object) -> z3.CheckSatResult:
+        nonlocal count
+        count += 1
+        return original(solver, *args)
+
+    z3.Solver.check = counted  # type: ignore[method-assign]
+    try:
+        [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    finally:
+        z3.Solver.check = original  # type: ignore[method-assign]
+    assert Status.PROVEN is result.status
+    return count
+
+
+def test_a_reachable_condition_shows_the_premise_satisfiable() -> None:
+    """The episode that meets a reachable condition meets the premise: no separate check.
+
+    One check per reachable condition and one for the claim; a property without
+    reachable conditions has its premise checked once the claim is proven.
+    """
+    second = (("a second consultation", lambda m: m.on[1]),)
+    assert 2 == _checks(_own(reachable=second))
+    assert 2 == _checks(_own())
+
+
 def test_refutation_the_concrete_side_misses_is_an_error() -> None:
     """Z3 refutes a claim whose concrete check sees no violation: the sides disagree."""
     prop = _own(claim=lambda m: z3.BoolVal(False))
