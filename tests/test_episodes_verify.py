@@ -9,7 +9,7 @@ import pytest
 import z3
 
 from lbp_spec import GUIDELINE
-from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, by_name
+from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, Violation, by_name
 from lbp_spec.episodes.report import episodes_json, render_episodes_text
 from lbp_spec.episodes.timing import TIMING_FINDINGS
 from lbp_spec.episodes.verify import (
@@ -123,7 +123,7 @@ def test_unsatisfiable_premise_without_a_refutation_is_vacuous() -> None:
     assert (Status.VACUOUS, "no episode meets the premise") == (result.status, result.message)
 
 
-def _checks(prop: EpisodeProperty) -> int:
+def _checks(prop: EpisodeProperty, status: Status = Status.PROVEN) -> int:
     """How many solver checks the episode verifier makes for ``prop`` (bound 1 week)."""
     count = 0
     original = z3.Solver.check
@@ -138,7 +138,7 @@ def _checks(prop: EpisodeProperty) -> int:
         [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
     finally:
         z3.Solver.check = original  # type: ignore[method-assign]
-    assert Status.PROVEN is result.status
+    assert status is result.status
     return count
 
 
@@ -151,6 +151,21 @@ def test_a_reachable_condition_shows_the_premise_satisfiable() -> None:
     second = (("a second consultation", lambda m: m.on[1]),)
     assert 2 == _checks(_own(reachable=second))
     assert 2 == _checks(_own())
+
+
+def test_a_finding_looks_for_a_calm_refutation_first() -> None:
+    """A finding (expected refuted) is checked with a calm episode at once: one check here.
+
+    The calm refuting episode meets the premise and breaks the claim, so neither
+    needs a check of its own; a single consultation leaves nothing to shorten.
+    """
+    finding = _own(
+        premise=lambda m: z3.Not(m.on[1]),
+        claim=lambda m: z3.BoolVal(False),
+        check=lambda episode: Violation(None, "always"),
+        finding=True,
+    )
+    assert 1 == _checks(finding, Status.REFUTED)
 
 
 def test_refutation_the_concrete_side_misses_is_an_error() -> None:

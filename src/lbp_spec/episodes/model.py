@@ -190,9 +190,9 @@ class EpisodeModel:
         """An emergency sign at ``k`` (a listed sign, MRC at most 3, or a Babinski sign)."""
         enc = self.steps[k]
         signs = [enc.members["neurological_emergency_signs", s] for s in EmergencySign]
-        mrc = z3.And(
+        mrc = and_(
             enc.presence["neurological_exam"],
-            z3.Or(
+            or_(
                 enc.value["neurological_exam.mrc_lowest"] <= 3,
                 enc.value["neurological_exam.extensor_plantar_response"],
             ),
@@ -221,26 +221,26 @@ class EpisodeModel:
             return z3.BoolVal(False)
         enc = self.steps[k]
         parts = [
-            z3.Not(
-                z3.And(
+            not_(
+                and_(
                     enc.presence[path],
                     enc.value[path] == _index(path, Improvement.INADEQUATE),
                 )
             )
             for path in ("pain_alleviation", "loss_of_function_decrease")
         ]
-        return z3.And(self.adequate(k), *parts)
+        return and_(self.adequate(k), *parts)
 
     def lrs_deadline(self, k: int, window: Window) -> z3.BoolRef:
         """The LRS window advised at ``k`` requires a consultation by its end (complaint weeks)."""
         if not self.pathway.window_deadline or window.high is None:
             return z3.BoolVal(False)
         enc = self.steps[k]
-        return z3.And(
-            z3.Not(self._recheck(k)),
+        return and_(
+            not_(self._recheck(k)),
             enc.decided("lrs_evaluation_after_weeks", window),
             self.complaint_weeks(k) < window.high,
-            z3.Not(self._lrs_released(k)),
+            not_(self._lrs_released(k)),
         )
 
     def _deadline(self, k: int, window: Window) -> z3.BoolRef:
@@ -260,7 +260,7 @@ class EpisodeModel:
         """The advice at consultation ``k`` requires a next consultation."""
         deadlines = [self._deadline(k, w) for w in self.windows]
         deadlines += [self.lrs_deadline(k, w) for w in self.lrs_windows]
-        return z3.And(z3.Not(self.ends(k)), z3.Or(self._recheck(k), *deadlines, z3.BoolVal(False)))
+        return and_(not_(self.ends(k)), or_(self._recheck(k), *deadlines, z3.BoolVal(False)))
 
     def reevaluation_ahead(self, k: int) -> z3.BoolRef:
         """A window advised at ``k`` lies ahead, or has not yet ended."""
@@ -269,12 +269,12 @@ class EpisodeModel:
         for w in self.windows:
             ahead = self.week(k) < w.low
             if w.high is not None:
-                ahead = z3.Or(ahead, self.week(k) < w.high)
-            terms.append(z3.And(enc.decided("reevaluation_after_weeks", w), ahead))
+                ahead = or_(ahead, self.week(k) < w.high)
+            terms.append(and_(enc.decided("reevaluation_after_weeks", w), ahead))
         for w in self.lrs_windows:
             ahead = self.complaint_weeks(k) < (w.high if w.high is not None else w.low)
-            terms.append(z3.And(enc.decided("lrs_evaluation_after_weeks", w), ahead))
-        return z3.Or(*terms, z3.BoolVal(False))
+            terms.append(and_(enc.decided("lrs_evaluation_after_weeks", w), ahead))
+        return or_(*terms, z3.BoolVal(False))
 
     def without_next_step(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` leaves the patient without a next step.
@@ -282,11 +282,11 @@ class EpisodeModel:
         That is :attr:`~lbp_spec.episodes.pathway.NextStep.NONE`.
         """
         enc = self.steps[k]
-        return z3.And(
-            z3.Not(self.ends(k)),
-            z3.Not(self._recheck(k)),
-            z3.Not(self.reevaluation_ahead(k)),
-            z3.Not(self.adequate(k)),
+        return and_(
+            not_(self.ends(k)),
+            not_(self._recheck(k)),
+            not_(self.reevaluation_ahead(k)),
+            not_(self.adequate(k)),
             enc.value["need_for_assistance"],
         )
 
@@ -347,7 +347,7 @@ class EpisodeModel:
             week = enc.value["weeks_since_start"]
             out.append(DAYS_PER_WEEK * week <= self.day[k])
             out.append(self.day[k] <= DAYS_PER_WEEK * week + DAYS_PER_WEEK - 1)
-            out.append(z3.Implies(self.on[k], z3.And(*self._step(k))))
+            out.append(implies(self.on[k], and_(*self._step(k))))
             out.extend(self._history(k))
         if self.pathway.answers_when_due:
             out.append(
@@ -369,12 +369,12 @@ class EpisodeModel:
         every consultation and have lasted that long plus the weeks of treatment.
         """
         enc, first = self.steps[k], self.steps[0]
-        earlier = z3.Or(*(self.steps[j].value["lrs"] for j in range(k)))
+        earlier = or_(*(self.steps[j].value["lrs"] for j in range(k)))
         duration = "complaint_duration_weeks"
         return [
-            z3.Implies(enc.value["lrs"], enc.value["lrs_diagnosed_earlier"] == earlier),
+            implies(enc.value["lrs"], enc.value["lrs_diagnosed_earlier"] == earlier),
             enc.presence[duration] == first.presence[duration],
-            z3.Implies(
+            implies(
                 enc.presence[duration],
                 enc.value[duration] == first.value[duration] + self.week(k),
             ),
@@ -402,7 +402,7 @@ class EpisodeModel:
         enc, prev = self.steps[k], self.steps[p]
         out: list[z3.BoolRef] = [
             self.on[p],
-            z3.Not(self.ends(p)),
+            not_(self.ends(p)),
             self.day[k] <= self.horizon,
             enc.value["sessions_used"] >= self.sessions(p) + 1,
             enc.value["sessions_used"] <= self.day[k],
@@ -426,10 +426,10 @@ class EpisodeModel:
         )
         for w in self.windows:
             if w.high is not None:
-                out.append(z3.Implies(self._deadline(p, w), self.week(k) <= w.high))
+                out.append(implies(self._deadline(p, w), self.week(k) <= w.high))
         for w in self.lrs_windows:
             if w.high is not None:
-                out.append(z3.Implies(self.lrs_deadline(p, w), self.complaint_weeks(k) <= w.high))
+                out.append(implies(self.lrs_deadline(p, w), self.complaint_weeks(k) <= w.high))
         if self.pathway.reassess_at_reevaluation_only:
             due = [
                 and_(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
@@ -464,9 +464,9 @@ class EpisodeModel:
                 # the window ends in week high - (complaint weeks - treatment weeks) of treatment
                 start = self.complaint_weeks(p) - self.week(p)
                 ends_by = DAYS_PER_WEEK * (w.high - start) + DAYS_PER_WEEK - 1
-                due.append(z3.And(self.lrs_deadline(p, w), ends_by <= self.horizon))
-        condition = z3.And(self.on[p], z3.Not(self.ends(p)), z3.Or(*due, z3.BoolVal(False)))
-        return z3.Implies(condition, self.on[k])
+                due.append(and_(self.lrs_deadline(p, w), ends_by <= self.horizon))
+        condition = and_(self.on[p], not_(self.ends(p)), or_(*due, z3.BoolVal(False)))
+        return implies(condition, self.on[k])
 
     # -- concrete and symbolic -------------------------------------------------------------------
 

@@ -51,17 +51,6 @@ __all__ = [
 DEFAULT_BOUND_WEEKS = 16
 """The default bound: 16 weeks covers the guideline's horizon (12 weeks) with room."""
 
-_LAZY_EQUALITIES = "smt.arith.eager_eq_axioms"
-"""A search heuristic of Z3's arithmetic, switched off for the episode solver.
-
-With it on (Z3's default), every equation between an integer and a constant
-(``c3.day == 14``, one per enumeration value and factor level at each
-consultation) gets its axioms as soon as it is created; with it off, only
-when the search needs them. The answers are the same (the axioms hold
-either way); on the unrolled episodes the checks do about a third less work
-(Z3's own count of its steps, ``rlimit count``).
-"""
-
 
 @attrs.frozen(kw_only=True)
 class EpisodeResult:
@@ -193,6 +182,17 @@ def _check(
                     else result(Status.UNKNOWN, f"reachability of '{words}': {why}")
                 )
         breaks = not_(prop.claim(model))
+        if prop.finding:
+            # Expected refuted: look for a calm refuting episode at once (which also
+            # shows the premise satisfiable); without one, the claim check below decides.
+            calm = model.calm()
+            solver.push()
+            solver.add(breaks, calm)
+            if solver.check() == z3.sat:
+                found = _fewest(model, solver, solver.model())
+                readable = model.minimal_model([premise, breaks, calm], timeout_ms, found)
+                return _replay(prop, model, readable or found, result)
+            solver.pop()
         if not prop.reachable:
             solver.push()  # the premise may yet have to be checked without the broken claim
         solver.add(breaks)
@@ -237,26 +237,33 @@ def _shortest(
     preferred when there are any; among them (or else among all), the fewest
     consultations, found by bisection on the length.
     """
+    calm = model.calm()
     solver.push()
-    solver.add(model.calm())
+    solver.add(calm)
     if solver.check() == z3.sat:
         found = solver.model()
-        terms = [*terms, model.calm()]
+        terms = [*terms, calm]
     else:
         solver.pop()
         solver.push()
+    found = _fewest(model, solver, found)
+    solver.pop()
+    return found, terms
+
+
+def _fewest(model: EpisodeModel, solver: z3.Solver, found: z3.ModelRef) -> z3.ModelRef:
+    """A model of ``solver`` with the fewest consultations, by bisection from ``found``'s."""
     low, high = 1, model.count(found)
     while low < high:
         middle = (low + high) // 2
         solver.push()
-        solver.add(z3.Not(model.on[middle]))
+        solver.add(not_(model.on[middle]))
         if solver.check() == z3.sat:
             found, high = solver.model(), middle
         else:
             low = middle + 1
         solver.pop()
-    solver.pop()
-    return found, terms
+    return found
 
 
 def _replay(
@@ -334,7 +341,6 @@ def verify_episodes(
     model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway)
     solver = z3.Solver()
     solver.set(timeout=timeout_ms)
-    solver.set(_LAZY_EQUALITIES, False)
     solver.add(*model.constraints())
     results = []
     for prop in chosen:
