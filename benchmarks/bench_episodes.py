@@ -16,22 +16,29 @@ Figures printed:
   ``check`` (Solver and Optimize), and the growth against the 8-week bound next
   to the growth of the number of consultations;
 * the slowest properties at each bound;
-* the simulator: episodes per second on the executable side.
+* the simulator: episodes per second on the executable side;
+* with ``--baseline SRC`` (another checkout's ``src``) or ``--baseline-rev REV``
+  (this repository's code at a revision, unpacked for the run): the CPU time of
+  the episode proofs at the default bound in a child process, start-up
+  included, for the working code and the baseline taking turns, and the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import random
+import statistics
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import z3
 
-from _timing import SolverClock, record
+from _timing import SolverClock, interleaved, record, revision
 from lbp_spec import GUIDELINE, Case
 from lbp_spec.episodes import Change, simulate
 from lbp_spec.episodes.model import EpisodeModel
@@ -138,6 +145,37 @@ def _simulator(count: int) -> dict[str, float]:
     return {"episodes": len(starts), "episodes_per_s": len(starts) / seconds}
 
 
+_PROOFS = (
+    "import sys; from lbp_spec.episodes.verify import verify_episodes; "
+    "sys.exit(0 if verify_episodes().ok else 1)"
+)
+"""A child that runs the episode proofs at the default bound (status 1 if not all passed)."""
+
+
+def _against(baseline: Path, runs: int) -> dict[str, float]:
+    """CPU seconds of the episode proofs in a child, now and at the baseline; their ratio."""
+    commands = {
+        "now": ([sys.executable, "-c", _PROOFS], None),
+        "baseline": ([sys.executable, "-c", _PROOFS], baseline),
+    }
+    print(
+        f"\nverify_episodes() at the default bound in a child, start-up included "
+        f"(median CPU of {runs} runs, taking turns)"
+    )
+    medians = {}
+    for name, samples in interleaved(commands, runs).items():
+        if samples:
+            medians[name] = statistics.median(cpu for _, cpu in samples)
+            print(f"  {name:10} {medians[name]:8.3f} s CPU")
+        else:
+            print(f"  {name:10} (no run ended well)")
+    if len(medians) < 2:
+        return {}
+    ratio = medians["now"] / medians["baseline"]
+    print(f"  {'ratio':10} {ratio:8.2f}   (now / baseline)")
+    return {"now_cpu_s": medians["now"], "baseline_cpu_s": medians["baseline"], "ratio": ratio}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -151,14 +189,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--record", action="store_true", help="store the figures in results.json (for the docs)"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="another checkout's src directory: its episode proofs are timed in the same run",
+    )
+    parser.add_argument(
+        "--baseline-rev",
+        metavar="REV",
+        help="a git revision of this repository, as --baseline (unpacked for the run)",
+    )
     args = parser.parse_args(argv)
+    if args.baseline is not None and args.baseline_rev is not None:
+        parser.error("give --baseline or --baseline-rev, not both")
     repeat = 1 if args.quick else 3
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
     bounds = _bounds(args.bounds, repeat)
     simulator = _simulator(300 if args.quick else 3000)
+    figures: dict[str, object] = {"repeat": repeat, "bounds": bounds, "simulator": simulator}
+    with contextlib.ExitStack() as stack:
+        baseline = args.baseline
+        if args.baseline_rev is not None:
+            print(f"\nbaseline: the code at {args.baseline_rev}")
+            baseline = stack.enter_context(revision(args.baseline_rev))
+        if baseline is not None:
+            against = _against(baseline, 3 if args.quick else 5)
+            if against:
+                figures["against_baseline"] = against
     if args.record:
-        figures = {"repeat": repeat, "bounds": bounds, "simulator": simulator}
         record("episodes", figures)
     return 0
 

@@ -29,21 +29,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tarfile
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import z3
 
-from _timing import SolverClock, interleaved, lbp_spec_command, record
+from _timing import SolverClock, interleaved, lbp_spec_command, record, revision
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.scaling import scale
@@ -91,21 +87,6 @@ def _whole_process(runs: int, baseline: Path | None) -> dict[str, dict[str, floa
             f"{now[1] / before[1]:8.2f}   CPU"
         )
     return figures
-
-
-@contextlib.contextmanager
-def _revision(rev: str) -> Iterator[Path]:
-    """The ``src`` directory of this repository at revision ``rev``, unpacked for the block."""
-    root = Path(__file__).resolve().parents[1]
-    archive = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", rev, "src"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tempfile.TemporaryDirectory(prefix="lbp-spec-baseline-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
-        yield Path(tmp) / "src"
 
 
 def _in_process(repeat: int) -> dict[str, object]:
@@ -219,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = args.baseline
         if args.baseline_rev is not None:
             print(f"baseline: the code at {args.baseline_rev}")
-            baseline = stack.enter_context(_revision(args.baseline_rev))
+            baseline = stack.enter_context(revision(args.baseline_rev))
         whole = _whole_process(runs, baseline)
     in_process = _in_process(repeat)
     scaled = _scaled(factors, repeat)
