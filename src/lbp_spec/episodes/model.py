@@ -6,9 +6,11 @@ each consultation is therefore the rules' own. Between consecutive
 consultations, :meth:`EpisodeModel.constraints` states the pathway of
 :mod:`lbp_spec.episodes.pathway` in Z3: which consultations take place
 (``on``), on which day, what stays the same, and what the advice requires of
-the next one. The model is unrolled to the most consultations an episode can
-have up to the bound (:func:`~lbp_spec.episodes.pathway.max_consultations`), so
-a proof covers *every* episode up to the bound, not a prefix of some.
+the next one. By default the model is unrolled to the most consultations an
+episode can have up to the bound
+(:func:`~lbp_spec.episodes.pathway.max_consultations`), so a proof covers
+*every* episode up to the bound, not a prefix of some; the verifier unrolls
+fewer only where it has proven that no episode has more.
 
 :meth:`EpisodeModel.back` turns a Z3 model into a concrete
 :class:`~lbp_spec.episodes.pathway.Episode` (the advice from the evaluator),
@@ -74,6 +76,12 @@ class EpisodeModel:
         bound_weeks: The last week followed; consultations happen on days
             ``0`` to :func:`~lbp_spec.episodes.pathway.horizon_day`.
         pathway: The pathway between consultations.
+        size: The number of consultations to unroll; by default the most an
+            episode can have up to the bound
+            (:func:`~lbp_spec.episodes.pathway.max_consultations`). With fewer,
+            the model holds the first ``size`` consultations of every episode
+            (whole episodes only where no episode is longer: see
+            :mod:`lbp_spec.episodes.verify`, which proves that before it uses one).
 
     Attributes:
         size: The number of consultations unrolled.
@@ -83,7 +91,14 @@ class EpisodeModel:
 
     """
 
-    def __init__(self, ruleset: RuleSet, *, bound_weeks: int, pathway: Pathway = PATHWAY) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        *,
+        bound_weeks: int,
+        pathway: Pathway = PATHWAY,
+        size: int | None = None,
+    ) -> None:
         self.ruleset = ruleset
         self.bound_weeks = bound_weeks
         self.pathway = pathway
@@ -99,7 +114,10 @@ class EpisodeModel:
             w  # type: ignore[misc]
             for w in ruleset.domain("lrs_evaluation_after_weeks")
         )
-        self.size = max_consultations(bound_weeks, pathway, self.rechecks)
+        most = max_consultations(bound_weeks, pathway, self.rechecks)
+        if size is not None and not 1 <= size <= most:
+            raise ValueError(f"size must be from 1 to {most}, got {size}")
+        self.size = most if size is None else size
         self.horizon = horizon_day(bound_weeks)
         self.steps = tuple(Encoding(ruleset, prefix=f"c{k}.") for k in range(self.size))
         self.on = tuple(z3.Bool(f"c{k}.on") for k in range(self.size))

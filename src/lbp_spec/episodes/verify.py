@@ -1,7 +1,10 @@
 """Bounded verification of the episode properties, with replayed refuting episodes.
 
 For each :class:`~lbp_spec.episodes.properties.EpisodeProperty`, on one
-:class:`~lbp_spec.episodes.model.EpisodeModel` unrolled to the bound:
+:class:`~lbp_spec.episodes.model.EpisodeModel` that holds every episode up to
+the bound (unrolled to as many consultations as an episode can have, a number
+proven first where it is smaller than the most the bound allows: see
+``_bounded``):
 
 1. a property whose horizon lies beyond the bound is ``unknown`` (the bound
    does not decide it);
@@ -31,7 +34,14 @@ import attrs
 import z3
 
 from lbp_spec.episodes.model import EpisodeModel
-from lbp_spec.episodes.pathway import PATHWAY, Episode, Pathway, problems
+from lbp_spec.episodes.pathway import (
+    PATHWAY,
+    Episode,
+    Pathway,
+    horizon_day,
+    max_consultations,
+    problems,
+)
 from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, Violation, by_name
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.limits import check_timeout_ms
@@ -96,7 +106,7 @@ class EpisodeReport:
         ruleset: Name of the rule set verified.
         bound_weeks: The bound: episodes are followed up to this week.
         consultations: The most consultations an episode can have up to the
-            bound (the model unrolls that many).
+            bound, as proven (the model unrolls that many).
         results: One result per property, in catalogue order.
         seconds: Wall time of the whole run, building the model included.
         pathway: The pathway between consultations.
@@ -300,6 +310,42 @@ def _replay(
     return result(Status.REFUTED, episode=episode, violation=violation)
 
 
+def _bounded(
+    ruleset: RuleSet, bound_weeks: int, pathway: Pathway, timeout_ms: int
+) -> tuple[EpisodeModel, z3.Solver, int]:
+    """The episode model to check the properties on, its solver, and the most consultations.
+
+    Unrolling :func:`~lbp_spec.episodes.pathway.max_consultations` consultations
+    (consecutive ones at least the earliest recheck apart) covers every
+    episode. Far fewer usually suffice: consultations are a follow-up gap apart
+    except after a recheck. So a guess ``n`` (a consultation every follow-up gap,
+    plus one for each recheck window the rules advise) is proven first: the
+    model of the first ``n + 1`` consultations holds the first ``n + 1`` of every
+    episode, and when none of them has an ``n + 1``-th (``unsat``), no episode
+    has more than ``n``. That model is then exact (its last consultation never
+    takes place, so the one after it is never due), and every property is
+    checked on it. When the guess is not proven (``sat``, or the solver gives
+    up), the model of the most consultations is used, as before.
+    """
+    rechecks = ruleset.domain("recheck_after_days")
+    most = max_consultations(bound_weeks, pathway, rechecks)  # type: ignore[arg-type]
+    guess = horizon_day(bound_weeks) // pathway.follow_up_gap_days + 1 + len(rechecks)
+    if guess + 1 < most:
+        model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway, size=guess + 1)
+        solver = z3.Solver()
+        solver.set(timeout=timeout_ms)
+        solver.add(*model.constraints())
+        beyond = model.on[guess]
+        if solver.check(beyond) == z3.unsat:
+            solver.add(not_(beyond))
+            return model, solver, guess
+    model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway)
+    solver = z3.Solver()
+    solver.set(timeout=timeout_ms)
+    solver.add(*model.constraints())
+    return model, solver, model.size
+
+
 def verify_episodes(
     ruleset: RuleSet = GUIDELINE,
     *,
@@ -338,10 +384,7 @@ def verify_episodes(
         if properties is None
         else [by_name(p) if isinstance(p, str) else p for p in properties]
     )
-    model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway)
-    solver = z3.Solver()
-    solver.set(timeout=timeout_ms)
-    solver.add(*model.constraints())
+    model, solver, consultations = _bounded(ruleset, bound_weeks, pathway, timeout_ms)
     results = []
     for prop in chosen:
         res = _check(prop, model, solver, timeout_ms)
@@ -351,7 +394,7 @@ def verify_episodes(
     return EpisodeReport(
         ruleset=ruleset.name,
         bound_weeks=bound_weeks,
-        consultations=model.size,
+        consultations=consultations,
         results=tuple(results),
         seconds=time.perf_counter() - start,
         pathway=pathway,
