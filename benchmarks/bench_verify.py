@@ -12,7 +12,9 @@ Figures printed:
 * the wall and CPU time of ``lbp-spec verify`` as a subprocess, start-up
   included (median of several runs), and of the start-up alone (importing the
   CLI); with ``--baseline SRC`` also of another checkout's code (for example
-  the code before a change, unpacked with ``git archive``), and the ratio;
+  the code before a change, unpacked with ``git archive``), or with
+  ``--baseline-rev REV`` of this repository's code at a revision (unpacked
+  for the run), and the ratio;
 * each property's time and the total from :func:`lbp_spec.verify.verify`
   in-process (medians);
 * the total for the guideline scaled up synthetically
@@ -26,6 +28,7 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -36,7 +39,7 @@ from pathlib import Path
 
 import z3
 
-from _timing import SolverClock, interleaved, lbp_spec_command, record
+from _timing import SolverClock, interleaved, lbp_spec_command, record, revision
 from lbp_spec import GUIDELINE
 from lbp_spec.properties import CATALOGUE
 from lbp_spec.scaling import scale
@@ -172,6 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="another checkout's src directory: its lbp-spec verify is measured in the same run",
     )
     parser.add_argument(
+        "--baseline-rev",
+        metavar="REV",
+        help="a git revision of this repository: its lbp-spec verify is measured in the same "
+        "run (as --baseline, unpacked for the run)",
+    )
+    parser.add_argument(
         "--factors",
         type=lambda s: [int(f) for f in s.split(",")],
         help="scale factors, comma-separated (default 1,10,100; --quick 1,10)",
@@ -185,7 +194,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     print(f"z3 {z3.get_version_string()}, {os.cpu_count()} CPUs, load {_load()}")
-    whole = _whole_process(runs, args.baseline)
+    if args.baseline is not None and args.baseline_rev is not None:
+        parser.error("give --baseline or --baseline-rev, not both")
+    with contextlib.ExitStack() as stack:
+        baseline = args.baseline
+        if args.baseline_rev is not None:
+            print(f"baseline: the code at {args.baseline_rev}")
+            baseline = stack.enter_context(revision(args.baseline_rev))
+        whole = _whole_process(runs, baseline)
     in_process = _in_process(repeat)
     scaled = _scaled(factors, repeat)
     if args.record:

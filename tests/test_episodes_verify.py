@@ -9,7 +9,8 @@ import pytest
 import z3
 
 from lbp_spec import GUIDELINE
-from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, by_name
+from lbp_spec.episodes.model import EpisodeModel
+from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, Violation, by_name
 from lbp_spec.episodes.report import episodes_json, render_episodes_text
 from lbp_spec.episodes.timing import TIMING_FINDINGS
 from lbp_spec.episodes.verify import (
@@ -18,6 +19,8 @@ from lbp_spec.episodes.verify import (
     exit_status,
     verify_episodes,
 )
+from lbp_spec.logic import flag
+from lbp_spec.ruleset import RuleSet
 from lbp_spec.verify import Status
 
 
@@ -40,11 +43,14 @@ def test_requirements_proven_and_findings_refuted(report: EpisodeReport) -> None
 
 @pytest.mark.slow
 def test_report_covers_the_default_bound(report: EpisodeReport) -> None:
-    """The report is of the 16-week bound, every consultation up to it unrolled.
+    """The report is of the 16-week bound, with the most consultations an episode has in it.
+
+    18: a consultation a week (days 0 to 112) and the one LRS check after two to
+    four days (proven by the verifier, and below on the model of every episode).
 
     Its time is measured by benchmarks/bench_episodes.py, not asserted here.
     """
-    assert (16, 60) == (report.bound_weeks, report.consultations)
+    assert (16, 18) == (report.bound_weeks, report.consultations)
 
 
 @pytest.mark.slow
@@ -104,6 +110,117 @@ def test_unreachable_condition_is_vacuous() -> None:
     [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
     assert Status.VACUOUS is result.status
     assert "never reachable" in result.message
+
+
+def test_unsatisfiable_premise_is_vacuous_before_any_reachable() -> None:
+    """With reachable conditions as well, an empty premise is named as such, not a condition."""
+    prop = _own(
+        premise=lambda m: m.day[0] < 0,
+        reachable=(("a second consultation", lambda m: m.on[1]),),
+    )
+    [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    assert (Status.VACUOUS, "no episode meets the premise") == (result.status, result.message)
+
+
+def test_unsatisfiable_premise_without_a_refutation_is_vacuous() -> None:
+    """A claim no episode breaks is still checked against an empty premise: vacuous, not proven."""
+    prop = _own(premise=lambda m: m.day[0] < 0, claim=lambda m: z3.BoolVal(True))
+    [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    assert (Status.VACUOUS, "no episode meets the premise") == (result.status, result.message)
+
+
+def _checks(prop: EpisodeProperty, status: Status = Status.PROVEN) -> int:
+    """How many solver checks the episode verifier makes for ``prop`` (bound 1 week).
+
+    The check that proves how many consultations an episode has (made once per
+    run, with the next consultation as an assumption) is not counted.
+    """
+    count = 0
+    original = z3.Solver.check
+
+    def counted(solver: z3.Solver, *args: object) -> z3.CheckSatResult:
+        nonlocal count
+        count += not args
+        return original(solver, *args)
+
+    z3.Solver.check = counted  # type: ignore[method-assign]
+    try:
+        [result] = verify_episodes(bound_weeks=1, properties=[prop]).results
+    finally:
+        z3.Solver.check = original  # type: ignore[method-assign]
+    assert status is result.status
+    return count
+
+
+def test_a_reachable_condition_shows_the_premise_satisfiable() -> None:
+    """The episode that meets a reachable condition meets the premise: no separate check.
+
+    One check per reachable condition and one for the claim; a property without
+    reachable conditions has its premise checked once the claim is proven.
+    """
+    second = (("a second consultation", lambda m: m.on[1]),)
+    assert 2 == _checks(_own(reachable=second))
+    assert 2 == _checks(_own())
+
+
+def test_a_finding_looks_for_a_calm_refutation_first() -> None:
+    """A finding (expected refuted) is checked with a calm episode at once: one check here.
+
+    The calm refuting episode meets the premise and breaks the claim, so neither
+    needs a check of its own; a single consultation leaves nothing to shorten.
+    """
+    finding = _own(
+        premise=lambda m: z3.Not(m.on[1]),
+        claim=lambda m: z3.BoolVal(False),
+        check=lambda episode: Violation(None, "always"),
+        finding=True,
+    )
+    assert 1 == _checks(finding, Status.REFUTED)
+
+
+def _longest(ruleset: RuleSet, bound_weeks: int) -> int:
+    """The most consultations an episode has, on the model of the most that can be."""
+    model = EpisodeModel(ruleset, bound_weeks=bound_weeks)
+    solver = z3.Solver()
+    solver.add(*model.constraints())
+    n = 1
+    while n < model.size and solver.check(model.on[n]) == z3.sat:
+        n += 1
+    return n
+
+
+def test_properties_are_checked_on_the_proven_number_of_consultations() -> None:
+    """The verifier unrolls as many consultations as an episode can have, proven first.
+
+    Up to week 4 the guideline's episodes have at most 6 consultations (weekly,
+    and one LRS check), against 18 when every two days could be one: the
+    model of every episode agrees, and the proofs use the smaller one.
+    """
+    report = verify_episodes(bound_weeks=4, properties=["episodes.lrs_recheck_once"])
+    assert (6, 6, 18) == (
+        report.consultations,
+        _longest(GUIDELINE, 4),
+        EpisodeModel(GUIDELINE, bound_weeks=4).size,
+    )
+    assert Status.PROVEN is report.results[0].status
+
+
+def test_an_unproven_number_of_consultations_unrolls_the_most() -> None:
+    """A recheck advised at every LRS consultation refutes the guess: all 18 are unrolled.
+
+    Consultations can then be two days apart; the episode with a recheck after
+    another is found (the recheck is no longer once).
+    """
+    often = RuleSet(
+        "LRS checked at every consultation",
+        [
+            attrs.evolve(r, when=flag("lrs")) if r.id == "LRS.RECHECK" else r
+            for r in GUIDELINE.rules
+        ],
+        GUIDELINE.resolutions,
+    )
+    report = verify_episodes(often, bound_weeks=4, properties=["episodes.lrs_recheck_once"])
+    assert (18, Status.REFUTED) == (report.consultations, report.results[0].status)
 
 
 def test_refutation_the_concrete_side_misses_is_an_error() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import z3
 from hypothesis import given
@@ -160,3 +162,26 @@ def test_fast_connectives_build_the_same_terms() -> None:
     ]
     assert [b.get_id() for _, b in pairs] == [a.get_id() for a, _ in pairs]
     assert [b.sexpr() for _, b in pairs] == [a.sexpr() for a, _ in pairs]
+
+
+def test_each_rule_set_has_its_own_comparison_points() -> None:
+    """The comparison constants found once per rule set are those of the rule set encoded.
+
+    A rule set with more comparisons (the scaled guideline compares the
+    fingertip distance with bounds of its own) gets its own points, and a
+    real value comes back between them; encoding the guideline again still
+    gives the guideline's points.
+    """
+    from lbp_spec.scaling import scale
+
+    path = "neurological_exam.fingertip_floor_cm"
+    scaled = scale(GUIDELINE, 3)
+    wanted = {
+        Fraction(n.bound)
+        for r in scaled.rules
+        for n in r.when.walk()
+        if isinstance(n, Cmp) and n.path == path
+    }
+    assert wanted > ENC._cmp_points[path]
+    assert wanted == Encoding(scaled)._cmp_points[path]
+    assert ENC._cmp_points[path] == Encoding(GUIDELINE)._cmp_points[path]

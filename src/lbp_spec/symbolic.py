@@ -153,6 +153,31 @@ class UntranslatableError(TypeError):
     """A condition uses a construct the Z3 encoding cannot translate."""
 
 
+_POINTS: dict[int, tuple[RuleSet, dict[str, frozenset[Fraction]]]] = {}
+"""The comparison points of the last rule sets encoded, by identity (see below)."""
+
+
+def _comparison_points(ruleset: RuleSet) -> dict[str, frozenset[Fraction]]:
+    """The constants each variable is compared with in ``ruleset``'s conditions.
+
+    Found once per rule set (an episode model encodes one rule set once per
+    consultation); the last few rule sets seen are kept, by identity.
+    """
+    known = _POINTS.get(id(ruleset))
+    if known is not None and known[0] is ruleset:
+        return known[1]
+    found: dict[str, set[Fraction]] = {}
+    for rule in ruleset.rules:
+        for node in rule.when.walk():
+            if isinstance(node, Cmp):
+                found.setdefault(node.path, set()).add(Fraction(node.bound))
+    points = {path: frozenset(values) for path, values in found.items()}
+    if len(_POINTS) >= 4:
+        _POINTS.clear()
+    _POINTS[id(ruleset)] = (ruleset, points)
+    return points
+
+
 def _ops(op: str) -> Callable[[Any, Any], Any]:
     return {
         "<": lambda a, b: a < b,
@@ -195,10 +220,8 @@ class Encoding:
             self.value, self.presence, self.members, self.factors = {}, {}, {}, {}
             self._cmp_points = {}
             self._declare()
-        for rule in ruleset.rules:
-            for node in rule.when.walk():
-                if isinstance(node, Cmp):
-                    self._cmp_points.setdefault(node.path, set()).add(Fraction(node.bound))
+        for path, points in _comparison_points(ruleset).items():
+            self._cmp_points.setdefault(path, set()).update(points)
 
     # -- case variables -------------------------------------------------------------------
 

@@ -6,9 +6,11 @@ each consultation is therefore the rules' own. Between consecutive
 consultations, :meth:`EpisodeModel.constraints` states the pathway of
 :mod:`lbp_spec.episodes.pathway` in Z3: which consultations take place
 (``on``), on which day, what stays the same, and what the advice requires of
-the next one. The model is unrolled to the most consultations an episode can
-have up to the bound (:func:`~lbp_spec.episodes.pathway.max_consultations`), so
-a proof covers *every* episode up to the bound, not a prefix of some.
+the next one. By default the model is unrolled to the most consultations an
+episode can have up to the bound
+(:func:`~lbp_spec.episodes.pathway.max_consultations`), so a proof covers
+*every* episode up to the bound, not a prefix of some; the verifier unrolls
+fewer only where it has proven that no episode has more.
 
 :meth:`EpisodeModel.back` turns a Z3 model into a concrete
 :class:`~lbp_spec.episodes.pathway.Episode` (the advice from the evaluator),
@@ -74,6 +76,12 @@ class EpisodeModel:
         bound_weeks: The last week followed; consultations happen on days
             ``0`` to :func:`~lbp_spec.episodes.pathway.horizon_day`.
         pathway: The pathway between consultations.
+        size: The number of consultations to unroll; by default the most an
+            episode can have up to the bound
+            (:func:`~lbp_spec.episodes.pathway.max_consultations`). With fewer,
+            the model holds the first ``size`` consultations of every episode
+            (whole episodes only where no episode is longer: see
+            :mod:`lbp_spec.episodes.verify`, which proves that before it uses one).
 
     Attributes:
         size: The number of consultations unrolled.
@@ -83,7 +91,14 @@ class EpisodeModel:
 
     """
 
-    def __init__(self, ruleset: RuleSet, *, bound_weeks: int, pathway: Pathway = PATHWAY) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        *,
+        bound_weeks: int,
+        pathway: Pathway = PATHWAY,
+        size: int | None = None,
+    ) -> None:
         self.ruleset = ruleset
         self.bound_weeks = bound_weeks
         self.pathway = pathway
@@ -99,7 +114,10 @@ class EpisodeModel:
             w  # type: ignore[misc]
             for w in ruleset.domain("lrs_evaluation_after_weeks")
         )
-        self.size = max_consultations(bound_weeks, pathway, self.rechecks)
+        most = max_consultations(bound_weeks, pathway, self.rechecks)
+        if size is not None and not 1 <= size <= most:
+            raise ValueError(f"size must be from 1 to {most}, got {size}")
+        self.size = most if size is None else size
         self.horizon = horizon_day(bound_weeks)
         self.steps = tuple(Encoding(ruleset, prefix=f"c{k}.") for k in range(self.size))
         self.on = tuple(z3.Bool(f"c{k}.on") for k in range(self.size))
@@ -190,9 +208,9 @@ class EpisodeModel:
         """An emergency sign at ``k`` (a listed sign, MRC at most 3, or a Babinski sign)."""
         enc = self.steps[k]
         signs = [enc.members["neurological_emergency_signs", s] for s in EmergencySign]
-        mrc = z3.And(
+        mrc = and_(
             enc.presence["neurological_exam"],
-            z3.Or(
+            or_(
                 enc.value["neurological_exam.mrc_lowest"] <= 3,
                 enc.value["neurological_exam.extensor_plantar_response"],
             ),
@@ -221,26 +239,26 @@ class EpisodeModel:
             return z3.BoolVal(False)
         enc = self.steps[k]
         parts = [
-            z3.Not(
-                z3.And(
+            not_(
+                and_(
                     enc.presence[path],
                     enc.value[path] == _index(path, Improvement.INADEQUATE),
                 )
             )
             for path in ("pain_alleviation", "loss_of_function_decrease")
         ]
-        return z3.And(self.adequate(k), *parts)
+        return and_(self.adequate(k), *parts)
 
     def lrs_deadline(self, k: int, window: Window) -> z3.BoolRef:
         """The LRS window advised at ``k`` requires a consultation by its end (complaint weeks)."""
         if not self.pathway.window_deadline or window.high is None:
             return z3.BoolVal(False)
         enc = self.steps[k]
-        return z3.And(
-            z3.Not(self._recheck(k)),
+        return and_(
+            not_(self._recheck(k)),
             enc.decided("lrs_evaluation_after_weeks", window),
             self.complaint_weeks(k) < window.high,
-            z3.Not(self._lrs_released(k)),
+            not_(self._lrs_released(k)),
         )
 
     def _deadline(self, k: int, window: Window) -> z3.BoolRef:
@@ -260,7 +278,7 @@ class EpisodeModel:
         """The advice at consultation ``k`` requires a next consultation."""
         deadlines = [self._deadline(k, w) for w in self.windows]
         deadlines += [self.lrs_deadline(k, w) for w in self.lrs_windows]
-        return z3.And(z3.Not(self.ends(k)), z3.Or(self._recheck(k), *deadlines, z3.BoolVal(False)))
+        return and_(not_(self.ends(k)), or_(self._recheck(k), *deadlines, z3.BoolVal(False)))
 
     def reevaluation_ahead(self, k: int) -> z3.BoolRef:
         """A window advised at ``k`` lies ahead, or has not yet ended."""
@@ -269,12 +287,12 @@ class EpisodeModel:
         for w in self.windows:
             ahead = self.week(k) < w.low
             if w.high is not None:
-                ahead = z3.Or(ahead, self.week(k) < w.high)
-            terms.append(z3.And(enc.decided("reevaluation_after_weeks", w), ahead))
+                ahead = or_(ahead, self.week(k) < w.high)
+            terms.append(and_(enc.decided("reevaluation_after_weeks", w), ahead))
         for w in self.lrs_windows:
             ahead = self.complaint_weeks(k) < (w.high if w.high is not None else w.low)
-            terms.append(z3.And(enc.decided("lrs_evaluation_after_weeks", w), ahead))
-        return z3.Or(*terms, z3.BoolVal(False))
+            terms.append(and_(enc.decided("lrs_evaluation_after_weeks", w), ahead))
+        return or_(*terms, z3.BoolVal(False))
 
     def without_next_step(self, k: int) -> z3.BoolRef:
         """Consultation ``k`` leaves the patient without a next step.
@@ -282,11 +300,11 @@ class EpisodeModel:
         That is :attr:`~lbp_spec.episodes.pathway.NextStep.NONE`.
         """
         enc = self.steps[k]
-        return z3.And(
-            z3.Not(self.ends(k)),
-            z3.Not(self._recheck(k)),
-            z3.Not(self.reevaluation_ahead(k)),
-            z3.Not(self.adequate(k)),
+        return and_(
+            not_(self.ends(k)),
+            not_(self._recheck(k)),
+            not_(self.reevaluation_ahead(k)),
+            not_(self.adequate(k)),
             enc.value["need_for_assistance"],
         )
 
@@ -347,7 +365,7 @@ class EpisodeModel:
             week = enc.value["weeks_since_start"]
             out.append(DAYS_PER_WEEK * week <= self.day[k])
             out.append(self.day[k] <= DAYS_PER_WEEK * week + DAYS_PER_WEEK - 1)
-            out.append(z3.Implies(self.on[k], z3.And(*self._step(k))))
+            out.append(implies(self.on[k], and_(*self._step(k))))
             out.extend(self._history(k))
         if self.pathway.answers_when_due:
             out.append(
@@ -369,12 +387,12 @@ class EpisodeModel:
         every consultation and have lasted that long plus the weeks of treatment.
         """
         enc, first = self.steps[k], self.steps[0]
-        earlier = z3.Or(*(self.steps[j].value["lrs"] for j in range(k)))
+        earlier = or_(*(self.steps[j].value["lrs"] for j in range(k)))
         duration = "complaint_duration_weeks"
         return [
-            z3.Implies(enc.value["lrs"], enc.value["lrs_diagnosed_earlier"] == earlier),
+            implies(enc.value["lrs"], enc.value["lrs_diagnosed_earlier"] == earlier),
             enc.presence[duration] == first.presence[duration],
-            z3.Implies(
+            implies(
                 enc.presence[duration],
                 enc.value[duration] == first.value[duration] + self.week(k),
             ),
@@ -402,7 +420,7 @@ class EpisodeModel:
         enc, prev = self.steps[k], self.steps[p]
         out: list[z3.BoolRef] = [
             self.on[p],
-            z3.Not(self.ends(p)),
+            not_(self.ends(p)),
             self.day[k] <= self.horizon,
             enc.value["sessions_used"] >= self.sessions(p) + 1,
             enc.value["sessions_used"] <= self.day[k],
@@ -426,10 +444,10 @@ class EpisodeModel:
         )
         for w in self.windows:
             if w.high is not None:
-                out.append(z3.Implies(self._deadline(p, w), self.week(k) <= w.high))
+                out.append(implies(self._deadline(p, w), self.week(k) <= w.high))
         for w in self.lrs_windows:
             if w.high is not None:
-                out.append(z3.Implies(self.lrs_deadline(p, w), self.complaint_weeks(k) <= w.high))
+                out.append(implies(self.lrs_deadline(p, w), self.complaint_weeks(k) <= w.high))
         if self.pathway.reassess_at_reevaluation_only:
             due = [
                 and_(prev.decided("reevaluation_after_weeks", w), self.week(k) >= w.low)
@@ -464,9 +482,9 @@ class EpisodeModel:
                 # the window ends in week high - (complaint weeks - treatment weeks) of treatment
                 start = self.complaint_weeks(p) - self.week(p)
                 ends_by = DAYS_PER_WEEK * (w.high - start) + DAYS_PER_WEEK - 1
-                due.append(z3.And(self.lrs_deadline(p, w), ends_by <= self.horizon))
-        condition = z3.And(self.on[p], z3.Not(self.ends(p)), z3.Or(*due, z3.BoolVal(False)))
-        return z3.Implies(condition, self.on[k])
+                due.append(and_(self.lrs_deadline(p, w), ends_by <= self.horizon))
+        condition = and_(self.on[p], not_(self.ends(p)), or_(*due, z3.BoolVal(False)))
+        return implies(condition, self.on[k])
 
     # -- concrete and symbolic -------------------------------------------------------------------
 

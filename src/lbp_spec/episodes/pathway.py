@@ -250,7 +250,8 @@ def max_consultations(bound_weeks: int, pathway: Pathway, rechecks: tuple[Window
 
     Consecutive consultations are at least the smallest gap apart (the earliest
     recheck, or the follow-up gap), so no episode has more than this many; the
-    bounded model unrolls exactly this many.
+    bounded model unrolls this many unless fewer are proven to suffice
+    (:mod:`lbp_spec.episodes.verify`).
 
     Args:
         bound_weeks: The last week followed.

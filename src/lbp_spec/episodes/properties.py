@@ -50,6 +50,7 @@ from lbp_spec.episodes.pathway import (
     next_step,
     schedule,
 )
+from lbp_spec.symbolic import and_, implies, not_, or_
 from lbp_spec.vocabulary import EvaluationAction, Improvement, Urgency
 
 __all__ = ["CATALOGUE", "EpisodeProperty", "Violation", "by_name"]
@@ -151,31 +152,31 @@ def _required(episode: Episode, visit: Visit) -> bool:
 
 
 def _lrs_inadequate(m: EpisodeModel) -> z3.BoolRef:
-    return z3.And(
+    return and_(
         m.every(m.lrs), m.every(lambda k: m.improvement(k, Improvement.INADEQUATE), start=1)
     )
 
 
 def _profile_inadequate(m: EpisodeModel, n: int) -> z3.BoolRef:
-    return z3.And(
+    return and_(
         m.every(lambda k: m.profile(k, n)),
         m.every(lambda k: m.improvement(k, Improvement.INADEQUATE), start=1),
     )
 
 
 def _referred_by_week(m: EpisodeModel, week: int) -> z3.BoolRef:
-    return m.some(lambda k: z3.And(m.ends(k), m.week(k) <= week))
+    return m.some(lambda k: and_(m.ends(k), m.week(k) <= week))
 
 
 def _not_after(m: EpisodeModel, k: int) -> z3.BoolRef:
-    return z3.Not(m.on[k + 1]) if k + 1 < m.size else z3.BoolVal(True)
+    return not_(m.on[k + 1]) if k + 1 < m.size else z3.BoolVal(True)
 
 
 def _within_window(m: EpisodeModel, k: int) -> z3.BoolRef:
     enc = m.steps[k]
-    return z3.And(
+    return and_(
         *(
-            z3.Implies(enc.decided("reevaluation_after_weeks", w), m.week(k) <= w.high)
+            implies(enc.decided("reevaluation_after_weeks", w), m.week(k) <= w.high)
             for w in m.windows
             if w.high is not None
         ),
@@ -222,7 +223,7 @@ EMERGENCY = EpisodeProperty(
     ),
     premise=lambda m: z3.BoolVal(True),
     claim=lambda m: m.every(
-        lambda k: z3.Implies(m.emergency(k), z3.And(m.immediate(k), _not_after(m, k)))
+        lambda k: implies(m.emergency(k), and_(m.immediate(k), _not_after(m, k)))
     ),
     check=_check_emergency,
     concerns=(*_REFERRAL_RULES, "LRS.RECHECK"),
@@ -230,7 +231,7 @@ EMERGENCY = EpisodeProperty(
         ("an emergency sign at a follow-up", lambda m: m.some(m.emergency, start=1)),
         (
             "an emergency sign from week 6 on",
-            lambda m: m.some(lambda k: z3.And(m.emergency(k), m.week(k) >= 6), start=1),
+            lambda m: m.some(lambda k: and_(m.emergency(k), m.week(k) >= 6), start=1),
         ),
     ),
 )
@@ -255,9 +256,9 @@ REASON_TO_REFER = EpisodeProperty(
     ),
     premise=lambda m: z3.BoolVal(True),
     claim=lambda m: m.every(
-        lambda k: z3.Implies(
-            z3.Or(m.red_flag(k), m.severe_lrs(k)),
-            z3.And(m.referred(k), z3.Not(m.steps[k].written("profile")), _not_after(m, k)),
+        lambda k: implies(
+            or_(m.red_flag(k), m.severe_lrs(k)),
+            and_(m.referred(k), not_(m.steps[k].written("profile")), _not_after(m, k)),
         )
     ),
     check=_check_reason_to_refer,
@@ -280,8 +281,8 @@ def _lrs_persisting(episode: Episode) -> bool:
 
 
 def _lrs_persisting_z3(m: EpisodeModel) -> z3.BoolRef:
-    return z3.And(
-        m.every(lambda k: z3.And(m.lrs(k), m.steps[k].value["need_for_assistance"])),
+    return and_(
+        m.every(lambda k: and_(m.lrs(k), m.steps[k].value["need_for_assistance"])),
         m.every(lambda k: m.improvement(k, Improvement.INADEQUATE), start=1),
         m.complaint_weeks(0) <= 7,
     )
@@ -300,7 +301,7 @@ def _check_lrs_by(week: int) -> Check:
 
 
 def _lrs_referred_by_complaint_week(m: EpisodeModel, week: int) -> z3.BoolRef:
-    return m.some(lambda k: z3.And(m.ends(k), m.complaint_weeks(k) <= week))
+    return m.some(lambda k: and_(m.ends(k), m.complaint_weeks(k) <= week))
 
 
 _LRS_RULES = (
@@ -361,8 +362,8 @@ LRS_EVALUATED_IN_WINDOW = EpisodeProperty(
         "is referred earlier."
     ),
     premise=_lrs_persisting_z3,
-    claim=lambda m: z3.Or(
-        m.some(lambda k: z3.And(m.complaint_weeks(k) >= 6, m.complaint_weeks(k) <= 8), start=1),
+    claim=lambda m: or_(
+        m.some(lambda k: and_(m.complaint_weeks(k) >= 6, m.complaint_weeks(k) <= 8), start=1),
         _lrs_referred_by_complaint_week(m, 8),
     ),
     check=_check_lrs_evaluated,
@@ -397,10 +398,10 @@ def _recheck_once(m: EpisodeModel) -> z3.BoolRef:
     terms = []
     seen: z3.BoolRef = z3.BoolVal(False)
     for k in range(m.size):
-        recheck = z3.And(m.on[k], m.steps[k].written("recheck_after_days"))
-        terms.append(z3.Not(z3.And(seen, recheck)))
-        seen = z3.Or(seen, recheck)
-    return z3.And(*terms)
+        recheck = and_(m.on[k], m.steps[k].written("recheck_after_days"))
+        terms.append(not_(and_(seen, recheck)))
+        seen = or_(seen, recheck)
+    return and_(*terms)
 
 
 RECHECK_ONCE = EpisodeProperty(
@@ -415,11 +416,11 @@ RECHECK_ONCE = EpisodeProperty(
         (
             "LRS first diagnosed at a follow-up",
             lambda m: m.some(
-                lambda k: z3.And(m.lrs(k), z3.Not(m.steps[k].value["lrs_diagnosed_earlier"])),
+                lambda k: and_(m.lrs(k), not_(m.steps[k].value["lrs_diagnosed_earlier"])),
                 start=1,
             ),
         ),
-        ("LRS at four consultations", lambda m: z3.And(*(m.lrs(k) for k in range(4)), m.on[3])),
+        ("LRS at four consultations", lambda m: and_(*(m.lrs(k) for k in range(4)), m.on[3])),
     ),
     note=(
         "The check follows the examination that establishes LRS (LRS.RECHECK); the pathway "
@@ -456,11 +457,11 @@ PROFILE_3_BY_WEEK_12 = EpisodeProperty(
     reachable=(
         (
             "a referral at week 12",
-            lambda m: m.some(lambda k: z3.And(m.referred(k), m.week(k) == 12)),
+            lambda m: m.some(lambda k: and_(m.referred(k), m.week(k) == 12)),
         ),
         (
             "the GP contacted before the referral",
-            lambda m: m.some(lambda k: z3.And(m.consults_gp(k), z3.Not(m.referred(k)))),
+            lambda m: m.some(lambda k: and_(m.consults_gp(k), not_(m.referred(k)))),
         ),
     ),
     horizon_weeks=12,
@@ -489,9 +490,9 @@ REEVALUATED_IN_WINDOW = EpisodeProperty(
         "(the risk evaluation repeated) or referred by the end of the profile's window "
         "(week 6 or week 12)."
     ),
-    premise=lambda m: z3.Or(_profile_inadequate(m, 2), _profile_inadequate(m, 3)),
+    premise=lambda m: or_(_profile_inadequate(m, 2), _profile_inadequate(m, 3)),
     claim=lambda m: m.some(
-        lambda k: z3.And(z3.Or(m.repeats_evaluation(k), m.referred(k)), _within_window(m, k))
+        lambda k: and_(or_(m.repeats_evaluation(k), m.referred(k)), _within_window(m, k))
     ),
     check=_check_reevaluated,
     concerns=(*_SCHEDULE_RULES, "EVAL.PROFILE_1_2.REFER", "EVAL.PROFILE_3.REFER"),
@@ -500,7 +501,7 @@ REEVALUATED_IN_WINDOW = EpisodeProperty(
         (
             "a profile-3 re-evaluation in week 12",
             lambda m: m.some(
-                lambda k: z3.And(m.profile(k, 3), m.repeats_evaluation(k), m.week(k) == 12)
+                lambda k: and_(m.profile(k, 3), m.repeats_evaluation(k), m.week(k) == 12)
             ),
         ),
     ),
@@ -526,10 +527,10 @@ PROFILE_2_REFERRED = EpisodeProperty(
         "Every profile-2 episode without adequate improvement, whose re-evaluation yields no "
         "new insights and no adjustment expected to suffice, ends in a referral by week 6."
     ),
-    premise=lambda m: z3.And(
+    premise=lambda m: and_(
         _profile_inadequate(m, 2),
         m.every(
-            lambda k: z3.And(
+            lambda k: and_(
                 m.answered_no(k, "reevaluation_new_insights"),
                 m.answered_no(k, "adjustment_expected_to_suffice"),
             ),
@@ -540,7 +541,7 @@ PROFILE_2_REFERRED = EpisodeProperty(
     check=_check_profile_2_referred,
     concerns=("EVAL.WINDOW.PROFILE_2", "EVAL.REPEAT_RISK_EVALUATION", "EVAL.PROFILE_1_2.REFER"),
     reachable=(
-        ("a referral in week 6", lambda m: m.some(lambda k: z3.And(m.referred(k), m.week(k) == 6))),
+        ("a referral in week 6", lambda m: m.some(lambda k: and_(m.referred(k), m.week(k) == 6))),
     ),
     horizon_weeks=6,
     note=(
@@ -555,9 +556,9 @@ def _until_reevaluation(m: EpisodeModel) -> z3.BoolRef:
     terms = []
     seen: z3.BoolRef = z3.BoolVal(False)
     for k in range(m.size):
-        seen = z3.Or(seen, m.repeats_evaluation(k))
-        terms.append(z3.Implies(z3.And(m.on[k], z3.Not(seen)), z3.Not(m.without_next_step(k))))
-    return z3.And(*terms)
+        seen = or_(seen, m.repeats_evaluation(k))
+        terms.append(implies(and_(m.on[k], not_(seen)), not_(m.without_next_step(k))))
+    return and_(*terms)
 
 
 def _check_next_step_until(episode: Episode) -> Violation | None:
@@ -584,7 +585,7 @@ NEXT_STEP_UNTIL_REEVALUATION = EpisodeProperty(
         (
             "a follow-up with inadequate improvement and a re-evaluation ahead",
             lambda m: m.some(
-                lambda k: z3.And(m.improvement(k, Improvement.INADEQUATE), m.reevaluation_ahead(k)),
+                lambda k: and_(m.improvement(k, Improvement.INADEQUATE), m.reevaluation_ahead(k)),
                 start=1,
             ),
         ),
@@ -615,9 +616,7 @@ PROFILE_3_GP_BY_WEEK_6 = EpisodeProperty(
         "week 6."
     ),
     premise=lambda m: _profile_inadequate(m, 3),
-    claim=lambda m: m.some(
-        lambda k: z3.And(z3.Or(m.consults_gp(k), m.referred(k)), m.week(k) <= 6)
-    ),
+    claim=lambda m: m.some(lambda k: and_(or_(m.consults_gp(k), m.referred(k)), m.week(k) <= 6)),
     check=_check_gp_by_6,
     concerns=_PROFILE_3_RULES,
     horizon_weeks=12,
@@ -669,13 +668,13 @@ LRS_PROFILE_3_PATH = EpisodeProperty(
         "medication) follows the profile-3 path: the GP is contacted from week 6, and the "
         "patient is referred only from week 12."
     ),
-    premise=lambda m: z3.And(
-        m.every(lambda k: z3.And(m.lrs(k), m.profile(k, 3))),
+    premise=lambda m: and_(
+        m.every(lambda k: and_(m.lrs(k), m.profile(k, 3))),
         m.every(
-            lambda k: z3.And(
+            lambda k: and_(
                 m.improvement(k, Improvement.INADEQUATE),
-                z3.Not(
-                    z3.And(
+                not_(
+                    and_(
                         m.steps[k].presence["medication_dose_doubt"],
                         m.steps[k].value["medication_dose_doubt"],
                     )
@@ -684,7 +683,7 @@ LRS_PROFILE_3_PATH = EpisodeProperty(
             start=1,
         ),
     ),
-    claim=lambda m: m.every(lambda k: z3.Implies(m.ends(k), m.week(k) >= 12)),
+    claim=lambda m: m.every(lambda k: implies(m.ends(k), m.week(k) >= 12)),
     check=_check_lrs_profile_3,
     concerns=_PROFILE_3_RULES,
     horizon_weeks=12,
@@ -713,7 +712,7 @@ PROFILE_1_REEVALUATED = EpisodeProperty(
         "follow-up from week 3 on) or a referral."
     ),
     premise=lambda m: _profile_inadequate(m, 1),
-    claim=lambda m: m.some(lambda k: z3.Or(m.referred(k), m.week(k) >= 3)),
+    claim=lambda m: m.some(lambda k: or_(m.referred(k), m.week(k) >= 3)),
     check=_check_profile_1_reevaluated,
     concerns=("EVAL.WINDOW.PROFILE_1", "EVAL.REPEAT_RISK_EVALUATION", "EVAL.PROFILE_1_2.REFER"),
     horizon_weeks=3,
@@ -747,7 +746,7 @@ PROFILE_1_SESSION_LIMIT = EpisodeProperty(
         "In an episode that stays in profile 1, the consultations the advice requires never "
         "take more than three sessions."
     ),
-    premise=lambda m: z3.And(m.every(lambda k: m.profile(k, 1)), m.minimal()),
+    premise=lambda m: and_(m.every(lambda k: m.profile(k, 1)), m.minimal()),
     claim=lambda m: m.every(lambda k: m.sessions(k) <= 2, start=1),
     check=_check_session_limit,
     concerns=(
@@ -787,7 +786,7 @@ NEXT_STEP = EpisodeProperty(
         "need for assistance."
     ),
     premise=lambda m: z3.BoolVal(True),
-    claim=lambda m: m.every(lambda k: z3.Not(m.without_next_step(k))),
+    claim=lambda m: m.every(lambda k: not_(m.without_next_step(k))),
     check=_check_next_step,
     concerns=(*_SCHEDULE_RULES, "EVAL.PROFILE_1_2.REFER", "EVAL.PROFILE_1_2.ADJUST"),
     finding=True,
@@ -825,17 +824,17 @@ def _check_adequate_may_end(episode: Episode) -> Violation | None:
 
 def _released_z3(m: EpisodeModel, k: int) -> z3.BoolRef:
     enc = m.steps[k]
-    newly = z3.And(m.lrs(k), z3.Not(enc.value["lrs_diagnosed_earlier"]))
+    newly = and_(m.lrs(k), not_(enc.value["lrs_diagnosed_earlier"]))
     parts = [
-        z3.Not(
-            z3.And(
+        not_(
+            and_(
                 enc.presence[path],
                 enc.value[path] == list(Improvement).index(Improvement.INADEQUATE),
             )
         )
         for path in ("pain_alleviation", "loss_of_function_decrease")
     ]
-    return z3.And(m.adequate(k), *parts, z3.Not(newly), z3.Not(m.ends(k)))
+    return and_(m.adequate(k), *parts, not_(newly), not_(m.ends(k)))
 
 
 ADEQUATE_MAY_END = EpisodeProperty(
@@ -846,15 +845,13 @@ ADEQUATE_MAY_END = EpisodeProperty(
         "after 2-4 days when LRS is first diagnosed at that consultation)."
     ),
     premise=lambda m: z3.BoolVal(True),
-    claim=lambda m: m.every(
-        lambda k: z3.Implies(_released_z3(m, k), z3.Not(m.required(k))), start=1
-    ),
+    claim=lambda m: m.every(lambda k: implies(_released_z3(m, k), not_(m.required(k))), start=1),
     check=_check_adequate_may_end,
     concerns=("LRS.RECHECK", "EVAL.LRS.WINDOW", "EVAL.WINDOW.PROFILE_2", "EVAL.WINDOW.PROFILE_3"),
     reachable=(
         (
             "an LRS patient improves adequately at a follow-up",
-            lambda m: m.some(lambda k: z3.And(m.lrs(k), _released_z3(m, k)), start=1),
+            lambda m: m.some(lambda k: and_(m.lrs(k), _released_z3(m, k)), start=1),
         ),
     ),
     note=(

@@ -1,7 +1,10 @@
 """Bounded verification of the episode properties, with replayed refuting episodes.
 
 For each :class:`~lbp_spec.episodes.properties.EpisodeProperty`, on one
-:class:`~lbp_spec.episodes.model.EpisodeModel` unrolled to the bound:
+:class:`~lbp_spec.episodes.model.EpisodeModel` that holds every episode up to
+the bound (unrolled to as many consultations as an episode can have, a number
+proven first where it is smaller than the most the bound allows: see
+``_bounded``):
 
 1. a property whose horizon lies beyond the bound is ``unknown`` (the bound
    does not decide it);
@@ -31,13 +34,20 @@ import attrs
 import z3
 
 from lbp_spec.episodes.model import EpisodeModel
-from lbp_spec.episodes.pathway import PATHWAY, Episode, Pathway, problems
+from lbp_spec.episodes.pathway import (
+    PATHWAY,
+    Episode,
+    Pathway,
+    horizon_day,
+    max_consultations,
+    problems,
+)
 from lbp_spec.episodes.properties import CATALOGUE, EpisodeProperty, Violation, by_name
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.rules import GUIDELINE
 from lbp_spec.ruleset import RuleSet
-from lbp_spec.symbolic import UntranslatableError
+from lbp_spec.symbolic import UntranslatableError, not_
 from lbp_spec.verify import DEFAULT_TIMEOUT_MS, Status
 
 __all__ = [
@@ -96,7 +106,7 @@ class EpisodeReport:
         ruleset: Name of the rule set verified.
         bound_weeks: The bound: episodes are followed up to this week.
         consultations: The most consultations an episode can have up to the
-            bound (the model unrolls that many).
+            bound, as proven (the model unrolls that many).
         results: One result per property, in catalogue order.
         seconds: Wall time of the whole run, building the model included.
         pathway: The pathway between consultations.
@@ -160,39 +170,72 @@ def _check(
             f"the bound of {model.bound_weeks} weeks does not reach week {prop.horizon_weeks}, "
             "which the property needs",
         )
+    depth = solver.num_scopes()
     solver.push()
     try:
         premise = prop.premise(model)
         solver.add(premise)
-        outcome = solver.check()
-        if outcome == z3.unsat:
-            return result(Status.VACUOUS, "no episode meets the premise")
-        if outcome != z3.sat:
-            return result(Status.UNKNOWN, f"premise check: {solver.reason_unknown()}")
+        # The premise is shown satisfiable by any episode found below (each meets it):
+        # by the first reachable condition, or else by a refuting episode. Only when no
+        # such episode is found is it checked on its own, first, as the outcome then
+        # says why (no episode meets the premise, or the solver gave up on it).
         for words, term in prop.reachable:
             solver.push()
             solver.add(term(model))
             outcome = solver.check()
             why = solver.reason_unknown() if outcome == z3.unknown else ""
             solver.pop()
-            if outcome == z3.unsat:
-                return result(Status.VACUOUS, f"never reachable: {words}")
             if outcome != z3.sat:
-                return result(Status.UNKNOWN, f"reachability of '{words}': {why}")
-        breaks = z3.Not(prop.claim(model))
+                return _premise_result(solver, result) or (
+                    result(Status.VACUOUS, f"never reachable: {words}")
+                    if outcome == z3.unsat
+                    else result(Status.UNKNOWN, f"reachability of '{words}': {why}")
+                )
+        breaks = not_(prop.claim(model))
+        if prop.finding:
+            # Expected refuted: look for a calm refuting episode at once (which also
+            # shows the premise satisfiable); without one, the claim check below decides.
+            calm = model.calm()
+            solver.push()
+            solver.add(breaks, calm)
+            if solver.check() == z3.sat:
+                found = _fewest(model, solver, solver.model())
+                readable = model.minimal_model([premise, breaks, calm], timeout_ms, found)
+                return _replay(prop, model, readable or found, result)
+            solver.pop()
+        if not prop.reachable:
+            solver.push()  # the premise may yet have to be checked without the broken claim
         solver.add(breaks)
         outcome = solver.check()
+        why = solver.reason_unknown() if outcome == z3.unknown else ""
+        if outcome != z3.sat and not prop.reachable:
+            solver.pop()
+            premise_result = _premise_result(solver, result)
+            if premise_result is not None:
+                return premise_result
         if outcome == z3.unsat:
             return result(Status.PROVEN)
         if outcome != z3.sat:
-            return result(Status.UNKNOWN, f"claim check: {solver.reason_unknown()}")
+            return result(Status.UNKNOWN, f"claim check: {why}")
         found, terms = _shortest(model, solver, solver.model(), [premise, breaks])
         readable = model.minimal_model(terms, timeout_ms, found)
     except UntranslatableError as exc:
         return result(Status.ERROR, str(exc))
     finally:
-        solver.pop()
+        solver.pop(solver.num_scopes() - depth)
     return _replay(prop, model, readable or found, result)
+
+
+def _premise_result(
+    solver: z3.Solver, result: Callable[..., EpisodeResult]
+) -> EpisodeResult | None:
+    """``None`` when episodes meet the premise (asserted in ``solver``); else why not."""
+    outcome = solver.check()
+    if outcome == z3.unsat:
+        return result(Status.VACUOUS, "no episode meets the premise")
+    if outcome != z3.sat:
+        return result(Status.UNKNOWN, f"premise check: {solver.reason_unknown()}")
+    return None
 
 
 def _shortest(
@@ -204,26 +247,33 @@ def _shortest(
     preferred when there are any; among them (or else among all), the fewest
     consultations, found by bisection on the length.
     """
+    calm = model.calm()
     solver.push()
-    solver.add(model.calm())
+    solver.add(calm)
     if solver.check() == z3.sat:
         found = solver.model()
-        terms = [*terms, model.calm()]
+        terms = [*terms, calm]
     else:
         solver.pop()
         solver.push()
+    found = _fewest(model, solver, found)
+    solver.pop()
+    return found, terms
+
+
+def _fewest(model: EpisodeModel, solver: z3.Solver, found: z3.ModelRef) -> z3.ModelRef:
+    """A model of ``solver`` with the fewest consultations, by bisection from ``found``'s."""
     low, high = 1, model.count(found)
     while low < high:
         middle = (low + high) // 2
         solver.push()
-        solver.add(z3.Not(model.on[middle]))
+        solver.add(not_(model.on[middle]))
         if solver.check() == z3.sat:
             found, high = solver.model(), middle
         else:
             low = middle + 1
         solver.pop()
-    solver.pop()
-    return found, terms
+    return found
 
 
 def _replay(
@@ -258,6 +308,42 @@ def _replay(
             episode=episode,
         )
     return result(Status.REFUTED, episode=episode, violation=violation)
+
+
+def _bounded(
+    ruleset: RuleSet, bound_weeks: int, pathway: Pathway, timeout_ms: int
+) -> tuple[EpisodeModel, z3.Solver, int]:
+    """The episode model to check the properties on, its solver, and the most consultations.
+
+    Unrolling :func:`~lbp_spec.episodes.pathway.max_consultations` consultations
+    (consecutive ones at least the earliest recheck apart) covers every
+    episode. Far fewer usually suffice: consultations are a follow-up gap apart
+    except after a recheck. So a guess ``n`` (a consultation every follow-up gap,
+    plus one for each recheck window the rules advise) is proven first: the
+    model of the first ``n + 1`` consultations holds the first ``n + 1`` of every
+    episode, and when none of them has an ``n + 1``-th (``unsat``), no episode
+    has more than ``n``. That model is then exact (its last consultation never
+    takes place, so the one after it is never due), and every property is
+    checked on it. When the guess is not proven (``sat``, or the solver gives
+    up), the model of the most consultations is used, as before.
+    """
+    rechecks = ruleset.domain("recheck_after_days")
+    most = max_consultations(bound_weeks, pathway, rechecks)  # type: ignore[arg-type]
+    guess = horizon_day(bound_weeks) // pathway.follow_up_gap_days + 1 + len(rechecks)
+    if guess + 1 < most:
+        model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway, size=guess + 1)
+        solver = z3.Solver()
+        solver.set(timeout=timeout_ms)
+        solver.add(*model.constraints())
+        beyond = model.on[guess]
+        if solver.check(beyond) == z3.unsat:
+            solver.add(not_(beyond))
+            return model, solver, guess
+    model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway)
+    solver = z3.Solver()
+    solver.set(timeout=timeout_ms)
+    solver.add(*model.constraints())
+    return model, solver, model.size
 
 
 def verify_episodes(
@@ -298,10 +384,7 @@ def verify_episodes(
         if properties is None
         else [by_name(p) if isinstance(p, str) else p for p in properties]
     )
-    model = EpisodeModel(ruleset, bound_weeks=bound_weeks, pathway=pathway)
-    solver = z3.Solver()
-    solver.set(timeout=timeout_ms)
-    solver.add(*model.constraints())
+    model, solver, consultations = _bounded(ruleset, bound_weeks, pathway, timeout_ms)
     results = []
     for prop in chosen:
         res = _check(prop, model, solver, timeout_ms)
@@ -311,7 +394,7 @@ def verify_episodes(
     return EpisodeReport(
         ruleset=ruleset.name,
         bound_weeks=bound_weeks,
-        consultations=model.size,
+        consultations=consultations,
         results=tuple(results),
         seconds=time.perf_counter() - start,
         pathway=pathway,
