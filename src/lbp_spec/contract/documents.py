@@ -18,6 +18,9 @@ the contract, and written here, is which fields a sender must give:
 from __future__ import annotations
 
 import enum
+import json
+import math
+from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -31,8 +34,18 @@ from lbp_spec.advice import (
     TraceEntry,
     Window,
 )
-from lbp_spec.case import FOLLOW_UP_FIELDS, REQUIRED_AT_FOLLOW_UP, Case, NeurologicalExam, Sbst
+from lbp_spec.case import (
+    FOLLOW_UP_FIELDS,
+    REQUIRED_AT_FOLLOW_UP,
+    Case,
+    NeurologicalExam,
+    Sbst,
+    field_checks,
+    problems_of,
+    unchecked,
+)
 from lbp_spec.contract.shape import (
+    _BIG,
     BAD,
     Boolean,
     Choice,
@@ -364,6 +377,149 @@ CASE: Final = Obj(
 """The shape of a case document."""
 
 
+# -- plain case documents, read once -------------------------------------------------------
+
+_NO: Final = object()
+"""Not a plain value: the general reader decides (and names the problems)."""
+
+
+def _plain_reader(shape: Shape) -> Callable[[object], object]:
+    """What ``shape.read`` gives for a value it accepts without a problem, else :data:`_NO`.
+
+    Only the plainest spellings are taken (an integer as an ``int``, a set as a
+    list of distinct names); anything else is left to the general reader.
+    Ranges and cross-field rules are the case's own checks, run on the result.
+    """
+    nullable = shape.nullable
+    if isinstance(shape, Boolean):
+        return lambda raw: raw if raw is True or raw is False or (raw is None and nullable) else _NO
+    if isinstance(shape, Integer):
+        return lambda raw: (
+            raw
+            if (type(raw) is int and -_BIG <= raw <= _BIG) or (raw is None and nullable)
+            else _NO
+        )
+    if isinstance(shape, Number):
+
+        def number(raw: object) -> object:
+            kind = type(raw)
+            if kind is float and math.isfinite(raw):  # type: ignore[arg-type]
+                return raw
+            if kind is int and -_BIG <= raw <= _BIG:  # type: ignore[operator]
+                return float(raw)  # type: ignore[arg-type]
+            return None if raw is None and nullable else _NO
+
+        return number
+    if isinstance(shape, Choice):
+        members = shape._members
+
+        def choice(raw: object) -> object:
+            if type(raw) is str:
+                return members.get(raw, _NO)
+            return None if raw is None and nullable else _NO
+
+        return choice
+    if isinstance(shape, SetOf):
+        assert not shape.ordered
+        names = shape._members
+
+        def set_of(raw: object) -> object:
+            if type(raw) is not list:
+                return _NO
+            seen = dict.fromkeys(names.get(item) if type(item) is str else None for item in raw)
+            if None in seen or len(seen) != len(raw):
+                return _NO
+            return frozenset(seen)  # as the general reader builds it: the same iteration order
+
+        return set_of
+    if isinstance(shape, EnumMap):
+        keys, read_value = shape._members, _plain_reader(shape.value)
+
+        def enum_map(raw: object) -> object:
+            if type(raw) is not dict:
+                return _NO
+            out = {}
+            for key, item in raw.items():
+                member = keys.get(key) if type(key) is str else None
+                value = read_value(item)
+                if member is None or value is _NO:
+                    return _NO
+                out[member] = value
+            return out
+
+        return enum_map
+    assert isinstance(shape, Obj), shape
+    return _plain_object(shape)
+
+
+def _plain_object(shape: Obj) -> Callable[[object], object]:
+    """The plain reader of an object shape: its fields read plainly, then its own checks run."""
+    readers = {f.name: _plain_reader(f.shape) for f in shape.fields if f.arg}
+    required = frozenset(f.name for f in shape.fields if f.required)
+    built: Any = shape.build
+    nullable = shape.nullable
+
+    def read(raw: object) -> object:
+        if type(raw) is not dict:
+            return None if raw is None and nullable else _NO
+        values = {}
+        for key, item in raw.items():
+            reader = readers.get(key)
+            if reader is None:
+                return _NO
+            value = reader(item)
+            if value is _NO:
+                return _NO
+            values[key] = value
+        if not required.issubset(values):
+            return _NO
+        part = unchecked(built, values)
+        return _NO if part.problems() else part
+
+    return read
+
+
+_PLAIN_FIELDS: Final = {f.name: _plain_reader(f.shape) for f in CASE.fields if f.arg}
+_CASE_REQUIRED_TOP: Final = frozenset(f.name for f in CASE.fields if f.required and f.arg)
+_PLAIN_CHECKS: Final = field_checks(
+    f.name for f in CASE.fields if f.arg and isinstance(f.shape, Integer | Number)
+)
+"""The case's checks a plain reading leaves to do: the ranges (a plainly read boolean,
+vocabulary value, set or map has the type its check asks for; a default is valid)."""
+
+
+def plain_case(obj: object, id_problem: Callable[[dict[str, Any]], object]) -> Case | None:
+    """The case of a plain, valid case document, read and validated once; else ``None``.
+
+    A plain document is a JSON object of this contract version whose every
+    value has its plainest spelling (see :func:`_plain_reader`), with an ``id``
+    only if ``id_problem`` finds none in it. The case is checked by the checks
+    construction runs that the plain reading leaves to do (:data:`_PLAIN_CHECKS`).
+    ``None`` means: read the document with ``CASE.read``, which names every
+    problem; whatever this reader accepts, that one accepts too, into an equal case.
+    """
+    if type(obj) is not dict or obj.get("contract_version") != CONTRACT_VERSION:
+        return None
+    if "id" in obj and id_problem(obj) is not None:
+        return None
+    values = {}
+    fields = _PLAIN_FIELDS
+    for key, raw in obj.items():
+        reader = fields.get(key)
+        if reader is None:
+            if key == "contract_version" or key == "id":
+                continue
+            return None
+        value = reader(raw)
+        if value is _NO:
+            return None
+        values[key] = value
+    if not _CASE_REQUIRED_TOP.issubset(values):
+        return None
+    case = unchecked(Case, values)
+    return None if problems_of(case, _PLAIN_CHECKS) else case
+
+
 # -- the partial case ----------------------------------------------------------------------
 
 
@@ -677,6 +833,91 @@ ADVICE: Final = Obj(
     ),
 )
 """The shape of an advice document."""
+
+
+# -- the advice as compact JSON text -------------------------------------------------------
+
+compact_json: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``: one line of batch output."""
+
+_VALUE_CLASSES: Final = (
+    Referral,
+    NeurologicalExamination,
+    InterventionAdvice,
+    TraceEntry,
+    AppliedResolution,
+    Window,
+)
+_CACHED_TEXTS: Final = 4096
+"""Texts kept per advice field; the cache starts afresh when full (memory stays bounded)."""
+
+
+def _immutable(value: object) -> bool:
+    """Whether ``value`` can never change: scalars, vocabulary, tuples and advice values of them."""
+    if value is None or type(value) in (bool, int, str) or isinstance(value, enum.Enum):
+        return True
+    if type(value) is tuple:
+        return all(_immutable(item) for item in value)
+    if type(value) in _VALUE_CLASSES:
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]
+        return all(_immutable(getattr(value, a.name)) for a in fields)
+    return False
+
+
+def _cached(dump: Callable[[Any], object]) -> Callable[[object], str]:
+    """The compact text of ``dump(value)``, kept per immutable value object (by identity).
+
+    The cache holds the value itself, so that its ``id`` is not reused while
+    the text is kept; a value that could change (a list) is encoded every time.
+    """
+    texts: dict[int, tuple[object, str]] = {}
+
+    def text(value: object) -> str:
+        hit = texts.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        out: str = compact_json(dump(value))
+        if _immutable(value):
+            if len(texts) >= _CACHED_TEXTS:
+                texts.clear()
+            texts[id(value)] = (value, out)
+        return out
+
+    return text
+
+
+def _text_of(shape: Shape) -> Callable[[Any], str]:
+    """Writes what ``compact_json(shape.dump(value))`` writes, reusing immutable parts' texts."""
+    dump = shape.dump
+    if isinstance(shape, Boolean):
+        return lambda v: "true" if v is True else "false" if v is False else compact_json(dump(v))
+    if isinstance(shape, Integer):
+        return lambda v: (
+            "null" if v is None else int.__repr__(v) if type(v) is int else compact_json(dump(v))
+        )
+    if isinstance(shape, EnumMap):
+        keys = tuple((m, compact_json(m.value) + ":") for m in shape.keys)
+        item = _cached(shape.value.dump)
+        return lambda v: "{" + ",".join([k + item(v[m]) for m, k in keys if m in v]) + "}"
+    if isinstance(shape, ListOf):
+        item = _cached(shape.item.dump)
+        return lambda v: "[" + ",".join([item(x) for x in v]) + "]"
+    return _cached(dump)
+
+
+_ADVICE_TEXT: Final = tuple(
+    (compact_json(f.name) + ":", f.value_of, _text_of(f.shape)) for f in ADVICE.fields
+)
+
+
+def advice_text(advice: Advice) -> str:
+    """The canonical JSON of ``advice`` as compact text, as ``compact_json`` writes it.
+
+    The same text as ``compact_json(ADVICE.dump(advice))``, written without
+    building the value first: the texts of the advice's immutable parts (a
+    trace entry, an intervention's advice, a window) are written once and reused.
+    """
+    return "{" + ",".join([name + text(get(advice)) for name, get, text in _ADVICE_TEXT]) + "}"
 
 
 def _check_case_fields() -> None:
