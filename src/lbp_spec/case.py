@@ -430,6 +430,11 @@ def unchecked(cls: type[_Part], fields: Mapping[str, object]) -> _Part:
     return built
 
 
+def construction(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
+    """Each field of ``cls`` (a case or a part) with its default and converter, as built."""
+    return _UNCHECKED[cls]
+
+
 def _defaults(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
     out = []
     for a in attrs.fields(cls):
@@ -477,7 +482,9 @@ _CROSS_FIELDS: Final = (
 )
 
 
-_UNCHECKED: Final = {cls: _defaults(cls) for cls in (Case, NeurologicalExam, Sbst)}
+_UNCHECKED: Final[dict[type, tuple[tuple[str, object, Callable[[Any], Any] | None], ...]]] = {
+    cls: _defaults(cls) for cls in (Case, NeurologicalExam, Sbst)
+}
 
 
 def contradictions(values: Mapping[str, Any]) -> list[Problem]:

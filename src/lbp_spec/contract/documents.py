@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import operator
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -40,6 +41,7 @@ from lbp_spec.case import (
     Case,
     NeurologicalExam,
     Sbst,
+    construction,
     field_checks,
     problems_of,
     unchecked,
@@ -479,8 +481,6 @@ def _plain_object(shape: Obj) -> Callable[[object], object]:
     return read
 
 
-_PLAIN_FIELDS: Final = {f.name: _plain_reader(f.shape) for f in CASE.fields if f.arg}
-_CASE_REQUIRED_TOP: Final = frozenset(f.name for f in CASE.fields if f.required and f.arg)
 _PLAIN_CHECKS: Final = field_checks(
     f.name for f in CASE.fields if f.arg and isinstance(f.shape, Integer | Number)
 )
@@ -488,36 +488,91 @@ _PLAIN_CHECKS: Final = field_checks(
 vocabulary value, set or map has the type its check asks for; a default is valid)."""
 
 
-def plain_case(obj: object, id_problem: Callable[[dict[str, Any]], object]) -> Case | None:
-    """The case of a plain, valid case document, read and validated once; else ``None``.
+def _plain_case_source() -> tuple[str, dict[str, object]]:
+    """The source of :func:`plain_case`, straight-line over the case's fields, and its names."""
+    names: dict[str, object] = {
+        "_Case": Case,
+        "_new": object.__new__,
+        "_set": object.__setattr__,
+        "_finite": math.isfinite,
+        "_NO": _NO,
+        "_BIG": _BIG,
+        "_VERSION": CONTRACT_VERSION,
+        "_problems": problems_of,
+        "_CHECKS": _PLAIN_CHECKS,
+    }
+    built = {name: (default, convert) for name, default, convert in construction(Case)}
+    lines = [
+        "def plain_case(obj, id_problem):",
+        "    if type(obj) is not dict: return None",
+        "    get = obj.get",
+        "    if get('contract_version') != _VERSION: return None",
+        "    left = len(obj) - 1",
+        "    if 'id' in obj:",
+        "        if id_problem(obj) is not None: return None",
+        "        left -= 1",
+        "    case = _new(_Case)",
+    ]
+    for k, field in enumerate(f for f in CASE.fields if f.arg):
+        shape, name = field.shape, field.name
+        default, convert = built[name]
+        names[f"_D{k}"] = default
+        lines.append(f"    v = get({name!r}, _NO)")
+        lines.append("    if v is _NO:")
+        lines.append("        return None" if field.required else f"        v = _D{k}")
+        lines.append("    else:")
+        none = " or v is None" if shape.nullable else ""
+        if isinstance(shape, Boolean):
+            lines.append(f"        if not (v is True or v is False{none}): return None")
+        elif isinstance(shape, Integer):
+            lines.append(
+                f"        if not ((type(v) is int and -_BIG <= v <= _BIG){none}): return None"
+            )
+        elif isinstance(shape, Choice):
+            names[f"_M{k}"] = shape._members
+            lines.append("        if type(v) is str:")
+            lines.append(f"            v = _M{k}.get(v, _NO)")
+            lines.append("            if v is _NO: return None")
+            lines.append(
+                "        elif v is not None: return None"
+                if shape.nullable
+                else "        else: return None"
+            )
+        else:  # a number, set, map or part: its plain reader
+            names[f"_R{k}"] = _plain_reader(shape)
+            lines.append(f"        v = _R{k}(v)")
+            lines.append("        if v is _NO: return None")
+        if convert is not None:
+            names[f"_C{k}"] = convert
+            lines.append(f"        v = _C{k}(v)")
+        lines.append("        left -= 1")
+        lines.append(f"    _set(case, {name!r}, v)")
+    lines.append("    if left: return None")
+    lines.append("    return None if _problems(case, _CHECKS) else case")
+    return "\n".join(lines), names
 
-    A plain document is a JSON object of this contract version whose every
-    value has its plainest spelling (see :func:`_plain_reader`), with an ``id``
-    only if ``id_problem`` finds none in it. The case is checked by the checks
-    construction runs that the plain reading leaves to do (:data:`_PLAIN_CHECKS`).
-    ``None`` means: read the document with ``CASE.read``, which names every
-    problem; whatever this reader accepts, that one accepts too, into an equal case.
-    """
-    if type(obj) is not dict or obj.get("contract_version") != CONTRACT_VERSION:
-        return None
-    if "id" in obj and id_problem(obj) is not None:
-        return None
-    values = {}
-    fields = _PLAIN_FIELDS
-    for key, raw in obj.items():
-        reader = fields.get(key)
-        if reader is None:
-            if key == "contract_version" or key == "id":
-                continue
-            return None
-        value = reader(raw)
-        if value is _NO:
-            return None
-        values[key] = value
-    if not _CASE_REQUIRED_TOP.issubset(values):
-        return None
-    case = unchecked(Case, values)
-    return None if problems_of(case, _PLAIN_CHECKS) else case
+
+def _compile_plain_case() -> Callable[[object, Callable[[dict[str, Any]], object]], Case | None]:
+    source, names = _plain_case_source()
+    exec(compile(source, "<lbp_spec plain case reader>", "exec"), names)
+    reader: Any = names["plain_case"]
+    reader.__doc__ = _PLAIN_CASE_DOC
+    return reader  # type: ignore[no-any-return]
+
+
+_PLAIN_CASE_DOC: Final = """The case of a plain, valid case document, read once; else ``None``.
+
+A plain document is a JSON object of this contract version whose every value
+has its plainest spelling (see :func:`_plain_reader`), with an ``id`` only if
+``id_problem`` finds none in it, and no other key. Its fields are read in one
+pass straight into a case, which is then checked by the checks construction
+runs that the reading leaves to do (:data:`_PLAIN_CHECKS`: the ranges, the
+contradictions). ``None`` means: read the document with ``CASE.read``, which
+names every problem; whatever this reader accepts, that one accepts too, into an
+equal case. Compiled from the case's fields (:func:`_plain_case_source`).
+"""
+
+plain_case: Final = _compile_plain_case()
 
 
 # -- the partial case ----------------------------------------------------------------------
@@ -905,19 +960,56 @@ def _text_of(shape: Shape) -> Callable[[Any], str]:
     return _cached(dump)
 
 
-_ADVICE_TEXT: Final = tuple(
-    (compact_json(f.name) + ":", f.value_of, _text_of(f.shape)) for f in ADVICE.fields
-)
+def _advice_text_source() -> tuple[str, dict[str, object]]:
+    """The source of :func:`advice_text`, straight-line over the advice's fields, and its names."""
+    attributes = [f for f in ADVICE.fields if f.get is None]
+    names: dict[str, object] = {"_values": operator.attrgetter(*(f.name for f in attributes))}
+    locals_ = {f.name: f"x{k}" for k, f in enumerate(attributes)}
+    parts = []
+    for k, field in enumerate(ADVICE.fields):
+        key = compact_json(field.name) + ":"
+        text = _text_of(field.shape)
+        names[f"_T{k}"] = text
+        if field.name in locals_:
+            value = locals_[field.name]
+        else:
+            names[f"_G{k}"] = field.value_of
+            value = f"_G{k}(advice)"
+        if isinstance(field.shape, Boolean):
+            written = (
+                f'("true" if {value} is True else "false" if {value} is False else _T{k}({value}))'
+            )
+        else:
+            written = f"_T{k}({value})"
+        parts.append(f"{('{' if k == 0 else ',') + key!r}, {written}")
+    lines = [
+        "def advice_text(advice):",
+        f"    {', '.join(locals_.values())}, = _values(advice)",
+        "    return ''.join((",
+        *(f"        {part}," for part in parts),
+        "        '}',",
+        "    ))",
+    ]
+    return "\n".join(lines), names
 
 
-def advice_text(advice: Advice) -> str:
-    """The canonical JSON of ``advice`` as compact text, as ``compact_json`` writes it.
+def _compile_advice_text() -> Callable[[Advice], str]:
+    source, names = _advice_text_source()
+    exec(compile(source, "<lbp_spec advice writer>", "exec"), names)
+    writer: Any = names["advice_text"]
+    writer.__doc__ = _ADVICE_TEXT_DOC
+    return writer  # type: ignore[no-any-return]
 
-    The same text as ``compact_json(ADVICE.dump(advice))``, written without
-    building the value first: the texts of the advice's immutable parts (a
-    trace entry, an intervention's advice, a window) are written once and reused.
-    """
-    return "{" + ",".join([name + text(get(advice)) for name, get, text in _ADVICE_TEXT]) + "}"
+
+_ADVICE_TEXT_DOC: Final = """The canonical JSON of ``advice`` as compact text (``compact_json``'s).
+
+The same text as ``compact_json(ADVICE.dump(advice))``, written without building
+the value first: the texts of the advice's immutable parts (a trace entry, an
+intervention's advice, a window) are written once and reused. Compiled from the
+advice's fields (:func:`_advice_text_source`).
+"""
+
+advice_text: Final = _compile_advice_text()
 
 
 def _check_case_fields() -> None:
