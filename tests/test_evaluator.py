@@ -489,3 +489,23 @@ def test_duplicate_conditions_are_computed_once() -> None:
     source = evaluator_source()
     assert "    d_interventions__manipulation = d_interventions__mobilisation" in source
     assert "h_d_interventions__manipulation_0 =" not in source
+
+
+def test_trace_and_resolutions_are_looked_up_in_runs_of_eight_flags() -> None:
+    """The trace is cut into runs of 8 distinct rule flags (the last fewer), each a table of 256.
+
+    With tables off (the reference assembly) trace and resolutions are compressed
+    case by case instead.
+    """
+    compiler = _Compiler(GUIDELINE)
+    compiler.compile()
+    trace = compiler._selected([(e, (e.rule,)) for e in compiler.trace_entries])
+    assert trace is not None
+    sizes = [len(compiler.table_constants[part.split("[")[0]]) for part in trace.split(" + ")]
+    assert [256] * (len(sizes) - 1) == sizes[:-1]
+    assert 1 < len(sizes) and sizes[-1] <= 256
+    assert "_compress(_TRACE" not in evaluator_source()
+    assert "_compress(_APPLIED" not in evaluator_source()
+    assembled = _build(GUIDELINE, tables=False)[0]
+    assert "_compress(_TRACE" in assembled
+    assert "_compress(_APPLIED" in assembled

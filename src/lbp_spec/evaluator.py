@@ -8,9 +8,10 @@ generated source can be read with :func:`evaluator_source`. Nothing here knows Z
 
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -50,6 +51,22 @@ def _local(slot: str) -> str:
     return "d_" + slot.replace(".", "__")
 
 
+class _Fired(Mapping[str, bool]):
+    """Which rules fired, read from the bits of a table index (``rule id -> bit``)."""
+
+    def __init__(self, mask: int, bits: Mapping[str, int]) -> None:
+        self._mask, self._bits = mask, bits
+
+    def __getitem__(self, rule_id: str) -> bool:
+        return self._mask & self._bits[rule_id] != 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._bits)
+
+    def __len__(self) -> int:
+        return len(self._bits)
+
+
 MAX_TABLE_INPUTS: Final = 8
 """The most rule flags an output part is tabulated over (a table of 2**8 entries).
 
@@ -75,6 +92,7 @@ class _Compiler:
         self.sources: dict[str, str] = {}
         self.indexes: dict[str, str] = {}
         self.table_constants: dict[str, tuple[object, ...]] = {}
+        self.trace_entries = tuple(TraceEntry(r.id, r.section) for r in ruleset.rules)
 
     def _advice_reader(self, slot: str, value: object) -> str:
         return f"({_local(slot)} == {self.ctx.constant(value)})"
@@ -187,18 +205,31 @@ class _Compiler:
         ``None`` when tables are off or the part depends on more than
         :data:`MAX_TABLE_INPUTS` distinct flags (it is then assembled case by case).
         """
-        inputs = [rid for slot in slots for rid in self.rs.slot_inputs(slot)]
+        return self._lookup([rid for slot in slots for rid in self.rs.slot_inputs(slot)], part)
+
+    def _lookup(
+        self, inputs: Sequence[str], part: Callable[[Mapping[str, bool]], object]
+    ) -> str | None:
+        """Source looking ``part`` up by which of the rules ``inputs`` fired (see ``_table``)."""
+        flags, bits = self._bits(inputs)
+        if not self.tables or len(flags) > MAX_TABLE_INPUTS:
+            return None
+        table = tuple(part(_Fired(mask, bits)) for mask in range(1 << len(flags)))
+        return self._indexed(table, flags)
+
+    def _bits(self, inputs: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+        """The distinct flags of the rules ``inputs``, and each rule's bit among them."""
         flags: list[str] = []
+        bits: dict[str, int] = {}
         for rid in inputs:
             flag = self.same[self.f(rid)]
             if flag not in flags:
                 flags.append(flag)
-        if not self.tables or len(flags) > MAX_TABLE_INPUTS:
-            return None
-        table = tuple(
-            part({rid: bool(mask >> flags.index(self.same[self.f(rid)]) & 1) for rid in inputs})
-            for mask in range(1 << len(flags))
-        )
+            bits[rid] = 1 << flags.index(flag)
+        return flags, bits
+
+    def _indexed(self, table: tuple[object, ...], flags: Sequence[str]) -> str:
+        """Source of ``table`` indexed by the bits of ``flags`` (computed once per case)."""
         name = f"_T{len(self.table_constants)}"
         self.table_constants[name] = table
         if not flags:
@@ -209,6 +240,34 @@ class _Compiler:
             local = self.indexes[index] = f"t{len(self.indexes)}"
             self.emit(f"{local} = {index}")
         return f"{name}[{local}]"
+
+    def _selected(self, items: Sequence[tuple[object, tuple[str, ...]]]) -> str | None:
+        """Source of the tuple of the ``items`` whose rules all fired, in their order.
+
+        The items are cut into runs over at most :data:`MAX_TABLE_INPUTS` distinct
+        flags, each looked up in its table; the runs' tuples are concatenated.
+        """
+        if not self.tables:
+            return None
+        runs: list[list[tuple[object, tuple[str, ...]]]] = [[]]
+        flags: set[str] = set()
+        for item, rule_ids in items:
+            new = {self.same[self.f(r)] for r in rule_ids}
+            if runs[-1] and len(flags | new) > MAX_TABLE_INPUTS:
+                runs.append([])
+                flags = set()
+            runs[-1].append((item, rule_ids))
+            flags |= new
+        parts = []
+        for run in runs:
+            names, bits = self._bits([r for _, rule_ids in run for r in rule_ids])
+            needs = [(item, sum({bits[r] for r in rule_ids})) for item, rule_ids in run]
+            table = tuple(
+                tuple(item for item, need in needs if mask & need == need)
+                for mask in range(1 << len(names))
+            )
+            parts.append(self._indexed(table, names))
+        return " + ".join(parts)
 
     # -- assembling the advice -----------------------------------------------------------------
 
@@ -277,6 +336,7 @@ class _Compiler:
             sets["warnings"] = "s_warnings"
         interventions = {i: self._intervention_source(i) for i in Intervention}
         flags = ", ".join(f"f{j}" for j in range(len(rs.rules)))
+        trace = self._selected([(entry, (entry.rule,)) for entry in self.trace_entries])
         applied = []
         for res in rs.resolutions:
             for loser in res.losers:
@@ -288,11 +348,12 @@ class _Compiler:
                             (AppliedResolution(res.id, winner, loser, slot), winner, loser)
                         )
         self.applied = [a for a, _, _ in applied]
-        if applied:
+        resolutions = self._selected([(a, (w, lo)) for a, w, lo in applied])
+        if resolutions is None and not applied:
+            resolutions = "()"
+        elif resolutions is None:
             terms = ", ".join(f"{self.f(w)} and {self.f(lo)}" for _, w, lo in applied)
             resolutions = f"tuple(_compress(_APPLIED, ({terms},)))"
-        else:
-            resolutions = "()"
         values = {
             "physiotherapy_indicated": _local("physiotherapy_indicated"),
             "referral": self._referral(),
@@ -307,7 +368,7 @@ class _Compiler:
             + ", ".join(f"{k(i)}: {s}" for i, s in interventions.items())
             + "}",
             **sets,
-            "trace": f"tuple(_compress(_TRACE, ({flags},)))",
+            "trace": trace or f"tuple(_compress(_TRACE, ({flags},)))",
             "resolutions": resolutions,
         }
         arguments = ", ".join(values[field.name] for field in attrs.fields(Advice))
@@ -359,7 +420,7 @@ def _build(ruleset: RuleSet, *, tables: bool = True) -> tuple[str, Evaluator]:
         "_exam": _exam,
         "_ia": _ia,
         "_compress": itertools.compress,
-        "_TRACE": tuple(TraceEntry(r.id, r.section) for r in ruleset.rules),
+        "_TRACE": compiler.trace_entries,
         "_APPLIED": tuple(compiler.applied),
     }
     code = compile(source, f"<lbp_spec evaluator for {ruleset.name}>", "exec")
@@ -407,4 +468,10 @@ def evaluate(case: Case, rules: RuleSet = GUIDELINE) -> Advice:
         'not_stated'
 
     """
-    return evaluator_for(rules)(case)
+    return (_guideline() if rules is GUIDELINE else evaluator_for(rules))(case)
+
+
+@functools.cache
+def _guideline() -> Evaluator:
+    """The evaluator of the built-in guideline, reached without a weak-reference look-up."""
+    return evaluator_for(GUIDELINE)
