@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -409,30 +409,9 @@ def field_checks(names: Iterable[str]) -> dict[str, Callable[[object], str | Non
     return {name: _CASE_CHECKS[name] for name in names}
 
 
-_Part = TypeVar("_Part", "Case", NeurologicalExam, Sbst)
-_set: Final = object.__setattr__
-
-
-def unchecked(cls: type[_Part], fields: Mapping[str, object]) -> _Part:
-    """A case (or a part of one) of ``fields``, the others defaulted, *not* validated.
-
-    For a reader that validates the result itself, once, with its ``problems()``
-    (the checks construction runs), instead of paying for them twice: the
-    contract's reader of plain documents. Converters run as in construction.
-    """
-    built = object.__new__(cls)
-    for name, default, convert in _UNCHECKED[cls]:
-        if name in fields:
-            value = fields[name]
-            _set(built, name, value if convert is None else convert(value))
-        else:
-            _set(built, name, default)
-    return built
-
-
 def construction(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
     """Each field of ``cls`` (a case or a part) with its default and converter, as built."""
-    return _UNCHECKED[cls]
+    return _CONSTRUCTION[cls]
 
 
 def _defaults(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
@@ -482,7 +461,7 @@ _CROSS_FIELDS: Final = (
 )
 
 
-_UNCHECKED: Final[dict[type, tuple[tuple[str, object, Callable[[Any], Any] | None], ...]]] = {
+_CONSTRUCTION: Final[dict[type, tuple[tuple[str, object, Callable[[Any], Any] | None], ...]]] = {
     cls: _defaults(cls) for cls in (Case, NeurologicalExam, Sbst)
 }
 

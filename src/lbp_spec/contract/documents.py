@@ -44,7 +44,6 @@ from lbp_spec.case import (
     construction,
     field_checks,
     problems_of,
-    unchecked,
 )
 from lbp_spec.contract.shape import (
     _BIG,
@@ -383,6 +382,7 @@ CASE: Final = Obj(
 
 _NO: Final = object()
 """Not a plain value: the general reader decides (and names the problems)."""
+_NOTHING: Final = frozenset[enum.Enum]()
 
 
 def _plain_reader(shape: Shape) -> Callable[[object], object]:
@@ -428,6 +428,8 @@ def _plain_reader(shape: Shape) -> Callable[[object], object]:
         def set_of(raw: object) -> object:
             if type(raw) is not list:
                 return _NO
+            if not raw:
+                return _NOTHING
             seen = dict.fromkeys(names.get(item) if type(item) is str else None for item in raw)
             if None in seen or len(seen) != len(raw):
                 return _NO
@@ -455,30 +457,82 @@ def _plain_reader(shape: Shape) -> Callable[[object], object]:
 
 
 def _plain_object(shape: Obj) -> Callable[[object], object]:
-    """The plain reader of an object shape: its fields read plainly, then its own checks run."""
-    readers = {f.name: _plain_reader(f.shape) for f in shape.fields if f.arg}
-    required = frozenset(f.name for f in shape.fields if f.required)
-    built: Any = shape.build
-    nullable = shape.nullable
+    """The plain reader of a part (an object shape): its fields read plainly, its checks run."""
+    names: dict[str, object] = {"_Part": shape.build}
+    lines = [
+        "def read(obj):",
+        "    if type(obj) is not dict:",
+        f"        return None if obj is None and {shape.nullable} else _NO",
+        "    get = obj.get",
+        "    left = len(obj)",
+        "    part = _new(_Part)",
+        *_field_lines(shape, "part", "_NO", names),
+        "    if left: return _NO",
+        "    return _NO if part.problems() else part",
+    ]
+    reader: Callable[[object], object] = _compiled(
+        "\n".join(lines), names, "read", f"<lbp_spec plain {shape.name} reader>"
+    )
+    return reader
 
-    def read(raw: object) -> object:
-        if type(raw) is not dict:
-            return None if raw is None and nullable else _NO
-        values = {}
-        for key, item in raw.items():
-            reader = readers.get(key)
-            if reader is None:
-                return _NO
-            value = reader(item)
-            if value is _NO:
-                return _NO
-            values[key] = value
-        if not required.issubset(values):
-            return _NO
-        part = unchecked(built, values)
-        return _NO if part.problems() else part
 
-    return read
+def _compiled(source: str, names: dict[str, object], name: str, where: str) -> Any:
+    """The function ``name`` that ``source`` defines over ``names`` (and the readers' names)."""
+    namespace: dict[str, object] = {
+        "_new": object.__new__,
+        "_set": object.__setattr__,
+        "_NO": _NO,
+        "_BIG": _BIG,
+        **names,
+    }
+    exec(compile(source, where, "exec"), namespace)
+    return namespace[name]
+
+
+def _field_lines(shape: Obj, target: str, fail: str, names: dict[str, object]) -> list[str]:
+    """Source reading each field of ``shape`` plainly from ``get`` into ``target``.
+
+    A field left out takes its default, as construction gives it; a value that is
+    not plain, or a missing required field, returns ``fail``. ``left`` counts the
+    keys not yet read (a key of no field is then left over).
+    """
+    built = {name: (default, convert) for name, default, convert in construction(shape.build)}  # type: ignore[arg-type]
+    lines = []
+    for k, field in enumerate(f for f in shape.fields if f.arg):
+        field_shape, name = field.shape, field.name
+        default, convert = built[name]
+        names[f"_D{k}"] = default
+        lines.append(f"    v = get({name!r}, _NO)")
+        lines.append("    if v is _NO:")
+        lines.append(f"        return {fail}" if field.required else f"        v = _D{k}")
+        lines.append("    else:")
+        none = " or v is None" if field_shape.nullable else ""
+        if isinstance(field_shape, Boolean):
+            lines.append(f"        if not (v is True or v is False{none}): return {fail}")
+        elif isinstance(field_shape, Integer):
+            lines.append(
+                f"        if not ((type(v) is int and -_BIG <= v <= _BIG){none}): return {fail}"
+            )
+        elif isinstance(field_shape, Choice):
+            names[f"_M{k}"] = field_shape._members
+            lines.append("        if type(v) is str:")
+            lines.append(f"            v = _M{k}.get(v, _NO)")
+            lines.append(f"            if v is _NO: return {fail}")
+            lines.append(
+                f"        elif v is not None: return {fail}"
+                if field_shape.nullable
+                else f"        else: return {fail}"
+            )
+        else:  # a number, set, map or part: its plain reader
+            names[f"_R{k}"] = _plain_reader(field_shape)
+            lines.append(f"        v = _R{k}(v)")
+            lines.append(f"        if v is _NO: return {fail}")
+        if convert is not None:
+            names[f"_C{k}"] = convert
+            lines.append(f"        v = _C{k}(v)")
+        lines.append("        left -= 1")
+        lines.append(f"    _set({target}, {name!r}, v)")
+    return lines
 
 
 _PLAIN_CHECKS: Final = field_checks(
@@ -492,16 +546,10 @@ def _plain_case_source() -> tuple[str, dict[str, object]]:
     """The source of :func:`plain_case`, straight-line over the case's fields, and its names."""
     names: dict[str, object] = {
         "_Case": Case,
-        "_new": object.__new__,
-        "_set": object.__setattr__,
-        "_finite": math.isfinite,
-        "_NO": _NO,
-        "_BIG": _BIG,
         "_VERSION": CONTRACT_VERSION,
         "_problems": problems_of,
         "_CHECKS": _PLAIN_CHECKS,
     }
-    built = {name: (default, convert) for name, default, convert in construction(Case)}
     lines = [
         "def plain_case(obj, id_problem):",
         "    if type(obj) is not dict: return None",
@@ -512,50 +560,16 @@ def _plain_case_source() -> tuple[str, dict[str, object]]:
         "        if id_problem(obj) is not None: return None",
         "        left -= 1",
         "    case = _new(_Case)",
+        *_field_lines(CASE, "case", "None", names),
+        "    if left: return None",
+        "    return None if _problems(case, _CHECKS) else case",
     ]
-    for k, field in enumerate(f for f in CASE.fields if f.arg):
-        shape, name = field.shape, field.name
-        default, convert = built[name]
-        names[f"_D{k}"] = default
-        lines.append(f"    v = get({name!r}, _NO)")
-        lines.append("    if v is _NO:")
-        lines.append("        return None" if field.required else f"        v = _D{k}")
-        lines.append("    else:")
-        none = " or v is None" if shape.nullable else ""
-        if isinstance(shape, Boolean):
-            lines.append(f"        if not (v is True or v is False{none}): return None")
-        elif isinstance(shape, Integer):
-            lines.append(
-                f"        if not ((type(v) is int and -_BIG <= v <= _BIG){none}): return None"
-            )
-        elif isinstance(shape, Choice):
-            names[f"_M{k}"] = shape._members
-            lines.append("        if type(v) is str:")
-            lines.append(f"            v = _M{k}.get(v, _NO)")
-            lines.append("            if v is _NO: return None")
-            lines.append(
-                "        elif v is not None: return None"
-                if shape.nullable
-                else "        else: return None"
-            )
-        else:  # a number, set, map or part: its plain reader
-            names[f"_R{k}"] = _plain_reader(shape)
-            lines.append(f"        v = _R{k}(v)")
-            lines.append("        if v is _NO: return None")
-        if convert is not None:
-            names[f"_C{k}"] = convert
-            lines.append(f"        v = _C{k}(v)")
-        lines.append("        left -= 1")
-        lines.append(f"    _set(case, {name!r}, v)")
-    lines.append("    if left: return None")
-    lines.append("    return None if _problems(case, _CHECKS) else case")
     return "\n".join(lines), names
 
 
 def _compile_plain_case() -> Callable[[object, Callable[[dict[str, Any]], object]], Case | None]:
     source, names = _plain_case_source()
-    exec(compile(source, "<lbp_spec plain case reader>", "exec"), names)
-    reader: Any = names["plain_case"]
+    reader = _compiled(source, names, "plain_case", "<lbp_spec plain case reader>")
     reader.__doc__ = _PLAIN_CASE_DOC
     return reader  # type: ignore[no-any-return]
 
