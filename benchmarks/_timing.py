@@ -20,7 +20,7 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,22 +81,35 @@ def environment(src: Path | None = None) -> dict[str, str]:
 
 
 def child(
-    command: Sequence[str], *, src: Path | None = None, stdin: str | None = None
+    command: Sequence[str],
+    *,
+    src: Path | None = None,
+    stdin: str | None = None,
+    ok: Collection[int] = (0,),
+    discard_output: bool = False,
 ) -> tuple[float, float] | None:
     """Wall and CPU seconds (user + system) of one run of ``command``, or ``None``.
 
-    ``None`` when the run did not end with status 0 (killed by the machine, or
-    failed): the run is reported in one line and left out of the figures.
+    ``None`` when the run did not end with a status in ``ok`` (killed by the
+    machine, or failed): the run is reported in one line and left out of the
+    figures. With ``discard_output`` its standard output goes to the null device
+    (a large output is then not held in memory).
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        command, input=stdin, capture_output=True, text=True, env=environment(src), check=False
+        command,
+        input=stdin,
+        stdout=subprocess.DEVNULL if discard_output else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(src),
+        check=False,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode != 0:
+    if done.returncode not in ok:
         how = (
             f"was killed by signal {-done.returncode}"
             if done.returncode < 0
@@ -116,17 +129,22 @@ def samples(
 
 
 def interleaved(
-    commands: dict[str, tuple[Sequence[str], Path | None]], runs: int
+    commands: dict[str, tuple[Sequence[str], Path | None]],
+    runs: int,
+    *,
+    ok: Collection[int] = (0,),
+    discard_output: bool = False,
 ) -> dict[str, list[tuple[float, float]]]:
     """(wall, CPU) samples of each named ``(command, src)``, taking turns run by run.
 
     Taking turns spreads a change in the machine's load over every command
-    alike, so that their ratios hold better than their times.
+    alike, so that their ratios hold better than their times. ``ok`` and
+    ``discard_output`` are those of :func:`child`.
     """
     out: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (command, src) in commands.items():
-            sample = child(command, src=src)
+            sample = child(command, src=src, ok=ok, discard_output=discard_output)
             if sample is not None:
                 out[name].append(sample)
     return out

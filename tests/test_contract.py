@@ -8,11 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from lbp_spec import Advice, Case, InvalidCaseError, evaluate
+from lbp_spec import GUIDELINE, Advice, Case, InvalidCaseError, RuleSet, evaluate
 from lbp_spec.contract import (
     CONTRACT_VERSION,
     SCHEMA_NAMES,
@@ -23,15 +25,19 @@ from lbp_spec.contract import (
     case_from_json,
     case_schema,
     case_to_json,
+    codec,
     load_advice,
     load_case,
     load_cases,
     schema_text,
 )
+from lbp_spec.contract.codec import batch_line, batch_line_text
+from lbp_spec.contract.documents import CASE, advice_text, compact_json, plain_case
 from lbp_spec.contract.schema import render, schema_for
+from lbp_spec.errors import Problem
 from lbp_spec.logic import VARIABLES, VariableKind
 from lbp_spec.strategies import cases
-from lbp_spec.vocabulary import Urgency
+from lbp_spec.vocabulary import EducationTopic, Urgency
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -733,3 +739,98 @@ def test_batch_example_has_one_invalid_line() -> None:
     assert [(1, True), (2, True), (3, False), (4, True), (5, True)] == [
         (n, isinstance(r, Case)) for n, r in results
     ]
+
+
+# -- the plain reading and the compact writing agree with the general ones ----------------------
+
+_ODD_VALUES: list[Any] = [
+    None, True, False, 0, 1, 3, 5, 6, 9, 10, 11, -1, 200, 201, 25.5, 3.0, -0.5, 2**64, "",
+    "initial", "follow_up", "dominant", "fracture", "brief_period", "high", [], ["fracture"],
+    ["fracture", "fracture"], ["fracture", 1], {}, {"mrc_lowest": 3}, {"mrc_lowest": 6},
+    {"total": 4, "psychosocial": 5}, {"total": 5, "psychosocial": 4}, {"leg_pain": "dominant"},
+    {"leg_pain": "sometimes"}, {"nope": "dominant"},
+]  # fmt: skip
+"""Values a perturbed document puts in a field: boundaries, wrong types, near-miss vocabulary."""
+
+
+@st.composite
+def _perturbed_documents(draw: st.DrawFn) -> Doc:
+    """A case document with up to three fields (top level or nested) changed, dropped or added."""
+    document = case_to_json(draw(cases()))
+    for _ in range(draw(st.integers(0, 3))):
+        target = document
+        nested = [k for k in ("neurological_exam", "sbst") if isinstance(document.get(k), dict)]
+        if nested and draw(st.booleans()):
+            target = document[draw(st.sampled_from(nested))]
+        key = draw(st.sampled_from([*target, "red_flag", "id"]))
+        if draw(st.integers(0, 4)) == 0:
+            target.pop(key, None)
+        else:
+            target[key] = draw(st.sampled_from(_ODD_VALUES) | st.integers(-3, 70))
+    return document
+
+
+def _general(document: Any) -> Case | None:
+    """The case the general reader makes of ``document``, or None when it names a problem."""
+    value, problems = codec._read(CASE, document)
+    return None if problems else value  # type: ignore[return-value]
+
+
+@given(_perturbed_documents())
+def test_plain_reading_agrees_with_the_general_reader(document: Doc) -> None:
+    """What the plain reader accepts, the general reader accepts into an equal case.
+
+    The plain reader (one pass, the case's remaining checks run once) leaves a
+    document to the general reader whenever it is in doubt; it never accepts more.
+    """
+    plain = plain_case(document, codec._id_problem)
+    general = _general(document)
+    assert plain is None or (general == plain and repr(general) == repr(plain))
+    expected = "ok" if general is not None else "error"
+    try:
+        case_from_json(document)
+        actual = "ok"
+    except InvalidCaseError:
+        actual = "error"
+    assert expected == actual
+
+
+@given(cases())
+def test_every_canonical_case_document_is_read_plainly(case: Case) -> None:
+    """The canonical document of a valid case (with or without an id) is read in one pass."""
+    document = case_to_json(case)
+    assert case == plain_case(document, codec._id_problem)
+    assert case == plain_case({**document, "id": "x" * 200}, codec._id_problem)
+    assert plain_case({**document, "id": ""}, codec._id_problem) is None
+    assert case == case_from_json({**document, "id": "a"})
+
+
+@given(cases(), st.sampled_from([GUIDELINE, GUIDELINE.literal()]))
+def test_advice_text_is_the_compact_json_of_the_advice(case: Case, rules: RuleSet) -> None:
+    """advice_text writes what json.dumps writes of advice_to_json, for every advice.
+
+    Evaluated advices (shared parts, texts reused), their normative form, an advice
+    read back from JSON (fresh parts) and one whose set is a list changed after writing.
+    """
+    advice = evaluate(case, rules)
+    read_back = advice_from_json(advice_to_json(advice))
+    for each in (advice, advice.normative(), read_back, advice, read_back):
+        assert compact_json(advice_to_json(each)) == advice_text(each)
+    changing = attrs.evolve(advice, education=list(advice.education))
+    first = advice_text(changing)
+    changing.education.append(EducationTopic.BIOPSYCHOSOCIAL_MODEL)  # type: ignore[attr-defined]
+    assert compact_json(advice_to_json(changing)) == advice_text(changing)
+    assert first != advice_text(changing)
+
+
+@given(cases(), st.sampled_from([None, "a", 'ré\u2028"x\\', "x" * 200]), st.integers(1, 10**6))
+def test_batch_line_text_is_the_compact_json_of_the_batch_line(
+    case: Case, record_id: str | None, number: int
+) -> None:
+    """batch_line_text is json.dumps of batch_line (compact, not ASCII-escaped), advice or error."""
+    error = InvalidCaseError([Problem("nprs", "must be 0 to 10, got 11"), Problem("", "x\u2029")])
+    for result in (evaluate(case), error):
+        expected = json.dumps(
+            batch_line(number, record_id, result), ensure_ascii=False, separators=(",", ":")
+        )
+        assert expected == batch_line_text(number, record_id, result)

@@ -198,6 +198,18 @@ def test_case_id_is_read_and_informative() -> None:
     assert (case_from_json(GOOD), "patient-17/visit-2") == (case_from_json(doc), case_id(doc))
 
 
+def test_case_id_is_set_aside_by_the_general_reader_too() -> None:
+    """A document the plain reader leaves to the general one keeps its valid id out of it.
+
+    ``4.0`` for an integer is not a plain spelling, yet valid; ``11`` is out of range:
+    either way the id is neither a field of the case nor a problem.
+    """
+    assert case_from_json({**GOOD, "nprs": 4}) == case_from_json({**GOOD, "nprs": 4.0, "id": "a"})
+    with pytest.raises(InvalidCaseError) as caught:
+        case_from_json({**GOOD, "nprs": 11, "id": "a"})
+    assert ["nprs"] == [p.path for p in caught.value.problems]
+
+
 @pytest.mark.parametrize("raw", ["", "x" * (MAX_ID_LENGTH + 1), 17, None, ["a"]])
 def test_bad_case_id_is_a_field_error(raw: object) -> None:
     """An id that is not a string of 1 to MAX_ID_LENGTH characters is a problem at 'id'."""

@@ -10,7 +10,7 @@ from hypothesis import given
 
 from lbp_spec import GUIDELINE, Advice, Case, RuleSet, evaluate
 from lbp_spec.advice import InterventionAdvice, Referral
-from lbp_spec.evaluator import evaluator_for, evaluator_source
+from lbp_spec.evaluator import _build, _Compiler, evaluator_for, evaluator_source
 from lbp_spec.logic import (
     AdviceIs,
     All,
@@ -26,10 +26,19 @@ from lbp_spec.logic import (
     Named,
     Not,
     Present,
+    cmp,
 )
-from lbp_spec.rule import intervention_slot
+from lbp_spec.rule import Rule, add, intervention_slot
 from lbp_spec.strategies import cases
-from lbp_spec.vocabulary import AdviceWarning, Intervention, PrognosticFactor, ReferralMode, Urgency
+from lbp_spec.vocabulary import (
+    AdviceWarning,
+    EducationTopic,
+    Intervention,
+    PrognosticFactor,
+    ReferralMode,
+    Section,
+    Urgency,
+)
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -414,3 +423,92 @@ def test_unresolved_collisions_are_warned_of_exactly_when_they_happen() -> None:
         {True, False} <= {w for w, _ in verdicts},
         all(w == c for w, c in verdicts),
     )
+
+
+# -- tabulated parts of the advice equal the parts assembled case by case -----------------------
+
+_ASSEMBLED = {
+    rs.name: (evaluator_for(rs), _build(rs, tables=False)[1])
+    for rs in (GUIDELINE, GUIDELINE.literal())
+}
+
+
+def _education_rules(count: int) -> RuleSet:
+    """A rule set whose education slot is written by ``count`` rules of distinct conditions."""
+    topics = list(EducationTopic)
+    rules = [
+        Rule(
+            id=f"T.EDU_{k}",
+            section=Section.PROFILES,
+            quote="Limit the treatment to a maximum of three sessions.",
+            title=f"education {k}",
+            when=cmp("nprs", ">=", k + 1),
+            then=add("education", topics[k % len(topics)]),
+        )
+        for k in range(count)
+    ]
+    return RuleSet(f"education written by {count} rules", [*GUIDELINE.rules, *rules], ())
+
+
+@given(cases())
+def test_tabulated_advice_equals_the_advice_assembled_case_by_case(case: Case) -> None:
+    """Parts looked up in the compiled tables equal the same parts built from the rule flags.
+
+    On the guideline and on its literal reading (collisions, the fallback warning), the
+    evaluator with its tables gives an advice equal, field by field and in its repr, to
+    the one whose every part is assembled from the firing flags case by case.
+    """
+    for tabulated, assembled in _ASSEMBLED.values():
+        expected = assembled(case)
+        actual = tabulated(case)
+        assert expected == actual
+        assert repr(expected) == repr(actual)
+
+
+def test_a_part_is_tabulated_over_at_most_eight_flags() -> None:
+    """A set slot decided by 8 distinct rule flags is a table of 256; by 9 it is assembled.
+
+    Either way the evaluator gives the advice the case-by-case assembly gives.
+    """
+    guideline = _Compiler(GUIDELINE)
+    guideline.compile()
+    base = len({guideline.same[guideline.f(r)] for r in GUIDELINE.slot_inputs("education")})
+    for rs, tabulated in ((_education_rules(8 - base), True), (_education_rules(9 - base), False)):
+        compiler = _Compiler(rs)
+        compiler.compile()
+        education = compiler._members("education")
+        assert tabulated == ("_compress(" not in education), rs.name
+        if tabulated:  # one entry for each combination of the 8 flags
+            assert 256 == len(compiler.table_constants[education.split("[")[0]])
+        fast, slow = evaluator_for(rs), _build(rs, tables=False)[1]
+        for nprs in range(11):
+            for lrs in (False, True):
+                case = Case(nprs=nprs, lrs=lrs)
+                assert slow(case) == fast(case)
+
+
+def test_duplicate_conditions_are_computed_once() -> None:
+    """Two rules or decisions with the same source share one local (manipulation's decision)."""
+    source = evaluator_source()
+    assert "    d_interventions__manipulation = d_interventions__mobilisation" in source
+    assert "h_d_interventions__manipulation_0 =" not in source
+
+
+def test_trace_and_resolutions_are_looked_up_in_runs_of_eight_flags() -> None:
+    """The trace is cut into runs of 8 distinct rule flags (the last fewer), each a table of 256.
+
+    With tables off (the reference assembly) trace and resolutions are compressed
+    case by case instead.
+    """
+    compiler = _Compiler(GUIDELINE)
+    compiler.compile()
+    trace = compiler._selected([(e, (e.rule,)) for e in compiler.trace_entries])
+    assert trace is not None
+    sizes = [len(compiler.table_constants[part.split("[")[0]]) for part in trace.split(" + ")]
+    assert [256] * (len(sizes) - 1) == sizes[:-1]
+    assert 1 < len(sizes) and sizes[-1] <= 256
+    assert "_compress(_TRACE" not in evaluator_source()
+    assert "_compress(_APPLIED" not in evaluator_source()
+    assembled = _build(GUIDELINE, tables=False)[0]
+    assert "_compress(_TRACE" in assembled
+    assert "_compress(_APPLIED" in assembled

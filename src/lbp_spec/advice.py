@@ -141,9 +141,13 @@ class AppliedResolution:
     slot: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Advice:
     """What the guideline says for one case.
+
+    (Not slotted: the initializer of a frozen class with an instance dict
+    stores the fields into it directly, where a slotted one calls
+    ``object.__setattr__`` once per field; evaluation builds one per case.)
 
     Attributes:
         physiotherapy_indicated: Physical or exercise therapy is indicated.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -379,21 +379,49 @@ class Case:
 
     def problems(self) -> list[Problem]:
         """Every problem of this case: types, ranges and contradictions."""
-        problems = _collect(self, _CASE_CHECKS)
-        for name, kind in (("neurological_exam", NeurologicalExam), ("sbst", Sbst)):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, kind):
-                problems.append(Problem(name, f"must be a {kind.__name__} or None"))
-        bad = {p.path for p in problems}
-        problems.extend(
-            contradictions({f: getattr(self, f) for f in _CROSS_FIELDS if f not in bad})
-        )
-        return problems
+        return problems_of(self, _CASE_CHECKS)
 
     @property
     def is_follow_up(self) -> bool:
         """Whether this is a follow-up consultation."""
         return self.consultation is Consultation.FOLLOW_UP
+
+
+def problems_of(case: Case, checks: Mapping[str, Callable[[object], str | None]]) -> list[Problem]:
+    """The problems of ``case`` with only ``checks`` of its fields on their own (by name).
+
+    :meth:`Case.problems` runs every field's check; a reader that has already
+    established some fields' types passes the checks still needed (those of
+    :func:`field_checks`). The parts' types and the contradictions are always checked.
+    """
+    problems = _collect(case, checks)
+    for name, kind in (("neurological_exam", NeurologicalExam), ("sbst", Sbst)):
+        value = getattr(case, name)
+        if value is not None and not isinstance(value, kind):
+            problems.append(Problem(name, f"must be a {kind.__name__} or None"))
+    bad = {p.path for p in problems}
+    problems.extend(contradictions({f: getattr(case, f) for f in _CROSS_FIELDS if f not in bad}))
+    return problems
+
+
+def field_checks(names: Iterable[str]) -> dict[str, Callable[[object], str | None]]:
+    """The case's own checks of the fields ``names``, for :func:`problems_of`."""
+    return {name: _CASE_CHECKS[name] for name in names}
+
+
+def construction(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
+    """Each field of ``cls`` (a case or a part) with its default and converter, as built."""
+    return _CONSTRUCTION[cls]
+
+
+def _defaults(cls: type) -> tuple[tuple[str, object, Callable[[Any], Any] | None], ...]:
+    out = []
+    for a in attrs.fields(cls):
+        default = a.default.factory() if isinstance(a.default, attrs.Factory) else a.default  # type: ignore[arg-type]
+        if a.converter is not None:
+            default = a.converter(default)
+        out.append((a.name, default, a.converter))
+    return tuple(out)
 
 
 _CASE_CHECKS: Final[Mapping[str, Callable[[object], str | None]]] = {
@@ -431,6 +459,11 @@ _CROSS_FIELDS: Final = (
     "complaint_duration_weeks",
     *FOLLOW_UP_FIELDS,
 )
+
+
+_CONSTRUCTION: Final[dict[type, tuple[tuple[str, object, Callable[[Any], Any] | None], ...]]] = {
+    cls: _defaults(cls) for cls in (Case, NeurologicalExam, Sbst)
+}
 
 
 def contradictions(values: Mapping[str, Any]) -> list[Problem]:

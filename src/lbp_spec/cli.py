@@ -44,7 +44,7 @@ import sys
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
+from typing import TYPE_CHECKING, BinaryIO, Final, TextIO
 
 import attrs
 
@@ -54,7 +54,6 @@ from lbp_spec.contract import (
     CONTRACT_VERSION,
     SCHEMA_NAMES,
     advice_to_json,
-    batch_line,
     case_from_json,
     case_id,
     load_case,
@@ -62,7 +61,12 @@ from lbp_spec.contract import (
     parse_json,
     schema_text,
 )
-from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES, decode_line, raw_lines
+from lbp_spec.contract.codec import (
+    MAX_DOCUMENT_BYTES,
+    batch_line_text,
+    decode_line,
+    raw_lines,
+)
 from lbp_spec.errata import append_errata, errata_json
 from lbp_spec.errors import InvalidCaseError, RuleSetError
 from lbp_spec.evaluator import evaluate
@@ -299,7 +303,7 @@ def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitC
             else:
                 out.write(explain(result))
             continue
-        out.write(_one_line(json.dumps(batch_line(number, record_id, result), **_COMPACT)))
+        out.write(_one_line(batch_line_text(number, record_id, result)))
     return status
 
 
@@ -308,9 +312,6 @@ def _one_line(text: str) -> str:
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return text + "\n"
-
-
-_COMPACT: Final[dict[str, Any]] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 def _configure_evaluate(parser: argparse.ArgumentParser) -> None:

@@ -18,6 +18,10 @@ the contract, and written here, is which fields a sender must give:
 from __future__ import annotations
 
 import enum
+import json
+import math
+import operator
+from collections.abc import Callable
 from typing import Any, Final
 
 import attrs
@@ -31,8 +35,18 @@ from lbp_spec.advice import (
     TraceEntry,
     Window,
 )
-from lbp_spec.case import FOLLOW_UP_FIELDS, REQUIRED_AT_FOLLOW_UP, Case, NeurologicalExam, Sbst
+from lbp_spec.case import (
+    FOLLOW_UP_FIELDS,
+    REQUIRED_AT_FOLLOW_UP,
+    Case,
+    NeurologicalExam,
+    Sbst,
+    construction,
+    field_checks,
+    problems_of,
+)
 from lbp_spec.contract.shape import (
+    _BIG,
     BAD,
     Boolean,
     Choice,
@@ -364,6 +378,217 @@ CASE: Final = Obj(
 """The shape of a case document."""
 
 
+# -- plain case documents, read once -------------------------------------------------------
+
+_NO: Final = object()
+"""Not a plain value: the general reader decides (and names the problems)."""
+_NOTHING: Final = frozenset[enum.Enum]()
+
+
+def _plain_reader(shape: Shape) -> Callable[[object], object]:
+    """What ``shape.read`` gives for a value it accepts without a problem, else :data:`_NO`.
+
+    Only the plainest spellings are taken (an integer as an ``int``, a set as a
+    list of distinct names); anything else is left to the general reader.
+    Ranges and cross-field rules are the case's own checks, run on the result.
+    """
+    nullable = shape.nullable
+    if isinstance(shape, Boolean):
+        return lambda raw: raw if raw is True or raw is False or (raw is None and nullable) else _NO
+    if isinstance(shape, Integer):
+        return lambda raw: (
+            raw
+            if (type(raw) is int and -_BIG <= raw <= _BIG) or (raw is None and nullable)
+            else _NO
+        )
+    if isinstance(shape, Number):
+
+        def number(raw: object) -> object:
+            kind = type(raw)
+            if kind is float and math.isfinite(raw):  # type: ignore[arg-type]
+                return raw
+            if kind is int and -_BIG <= raw <= _BIG:  # type: ignore[operator]
+                return float(raw)  # type: ignore[arg-type]
+            return None if raw is None and nullable else _NO
+
+        return number
+    if isinstance(shape, Choice):
+        members = shape._members
+
+        def choice(raw: object) -> object:
+            if type(raw) is str:
+                return members.get(raw, _NO)
+            return None if raw is None and nullable else _NO
+
+        return choice
+    if isinstance(shape, SetOf):
+        assert not shape.ordered
+        names = shape._members
+
+        def set_of(raw: object) -> object:
+            if type(raw) is not list:
+                return _NO
+            if not raw:
+                return _NOTHING
+            seen = dict.fromkeys(names.get(item) if type(item) is str else None for item in raw)
+            if None in seen or len(seen) != len(raw):
+                return _NO
+            return frozenset(seen)  # as the general reader builds it: the same iteration order
+
+        return set_of
+    if isinstance(shape, EnumMap):
+        keys, read_value = shape._members, _plain_reader(shape.value)
+
+        def enum_map(raw: object) -> object:
+            if type(raw) is not dict:
+                return _NO
+            out = {}
+            for key, item in raw.items():
+                member = keys.get(key) if type(key) is str else None
+                value = read_value(item)
+                if member is None or value is _NO:
+                    return _NO
+                out[member] = value
+            return out
+
+        return enum_map
+    assert isinstance(shape, Obj), shape
+    return _plain_object(shape)
+
+
+def _plain_object(shape: Obj) -> Callable[[object], object]:
+    """The plain reader of a part (an object shape): its fields read plainly, its checks run."""
+    names: dict[str, object] = {"_Part": shape.build}
+    lines = [
+        "def read(obj):",
+        "    if type(obj) is not dict:",
+        f"        return None if obj is None and {shape.nullable} else _NO",
+        "    get = obj.get",
+        "    left = len(obj)",
+        "    part = _new(_Part)",
+        *_field_lines(shape, "part", "_NO", names),
+        "    if left: return _NO",
+        "    return _NO if part.problems() else part",
+    ]
+    reader: Callable[[object], object] = _compiled(
+        "\n".join(lines), names, "read", f"<lbp_spec plain {shape.name} reader>"
+    )
+    return reader
+
+
+def _compiled(source: str, names: dict[str, object], name: str, where: str) -> Any:
+    """The function ``name`` that ``source`` defines over ``names`` (and the readers' names)."""
+    namespace: dict[str, object] = {
+        "_new": object.__new__,
+        "_set": object.__setattr__,
+        "_NO": _NO,
+        "_BIG": _BIG,
+        **names,
+    }
+    exec(compile(source, where, "exec"), namespace)
+    return namespace[name]
+
+
+def _field_lines(shape: Obj, target: str, fail: str, names: dict[str, object]) -> list[str]:
+    """Source reading each field of ``shape`` plainly from ``get`` into ``target``.
+
+    A field left out takes its default, as construction gives it; a value that is
+    not plain, or a missing required field, returns ``fail``. ``left`` counts the
+    keys not yet read (a key of no field is then left over).
+    """
+    built = {name: (default, convert) for name, default, convert in construction(shape.build)}  # type: ignore[arg-type]
+    lines = []
+    for k, field in enumerate(f for f in shape.fields if f.arg):
+        field_shape, name = field.shape, field.name
+        default, convert = built[name]
+        names[f"_D{k}"] = default
+        lines.append(f"    v = get({name!r}, _NO)")
+        lines.append("    if v is _NO:")
+        lines.append(f"        return {fail}" if field.required else f"        v = _D{k}")
+        lines.append("    else:")
+        none = " or v is None" if field_shape.nullable else ""
+        if isinstance(field_shape, Boolean):
+            lines.append(f"        if not (v is True or v is False{none}): return {fail}")
+        elif isinstance(field_shape, Integer):
+            lines.append(
+                f"        if not ((type(v) is int and -_BIG <= v <= _BIG){none}): return {fail}"
+            )
+        elif isinstance(field_shape, Choice):
+            names[f"_M{k}"] = field_shape._members
+            lines.append("        if type(v) is str:")
+            lines.append(f"            v = _M{k}.get(v, _NO)")
+            lines.append(f"            if v is _NO: return {fail}")
+            lines.append(
+                f"        elif v is not None: return {fail}"
+                if field_shape.nullable
+                else f"        else: return {fail}"
+            )
+        else:  # a number, set, map or part: its plain reader
+            names[f"_R{k}"] = _plain_reader(field_shape)
+            lines.append(f"        v = _R{k}(v)")
+            lines.append(f"        if v is _NO: return {fail}")
+        if convert is not None:
+            names[f"_C{k}"] = convert
+            lines.append(f"        v = _C{k}(v)")
+        lines.append("        left -= 1")
+        lines.append(f"    _set({target}, {name!r}, v)")
+    return lines
+
+
+_PLAIN_CHECKS: Final = field_checks(
+    f.name for f in CASE.fields if f.arg and isinstance(f.shape, Integer | Number)
+)
+"""The case's checks a plain reading leaves to do: the ranges (a plainly read boolean,
+vocabulary value, set or map has the type its check asks for; a default is valid)."""
+
+
+def _plain_case_source() -> tuple[str, dict[str, object]]:
+    """The source of :func:`plain_case`, straight-line over the case's fields, and its names."""
+    names: dict[str, object] = {
+        "_Case": Case,
+        "_VERSION": CONTRACT_VERSION,
+        "_problems": problems_of,
+        "_CHECKS": _PLAIN_CHECKS,
+    }
+    lines = [
+        "def plain_case(obj, id_problem):",
+        "    if type(obj) is not dict: return None",
+        "    get = obj.get",
+        "    if get('contract_version') != _VERSION: return None",
+        "    left = len(obj) - 1",
+        "    if 'id' in obj:",
+        "        if id_problem(obj) is not None: return None",
+        "        left -= 1",
+        "    case = _new(_Case)",
+        *_field_lines(CASE, "case", "None", names),
+        "    if left: return None",
+        "    return None if _problems(case, _CHECKS) else case",
+    ]
+    return "\n".join(lines), names
+
+
+def _compile_plain_case() -> Callable[[object, Callable[[dict[str, Any]], object]], Case | None]:
+    source, names = _plain_case_source()
+    reader = _compiled(source, names, "plain_case", "<lbp_spec plain case reader>")
+    reader.__doc__ = _PLAIN_CASE_DOC
+    return reader  # type: ignore[no-any-return]
+
+
+_PLAIN_CASE_DOC: Final = """The case of a plain, valid case document, read once; else ``None``.
+
+A plain document is a JSON object of this contract version whose every value
+has its plainest spelling (see :func:`_plain_reader`), with an ``id`` only if
+``id_problem`` finds none in it, and no other key. Its fields are read in one
+pass straight into a case, which is then checked by the checks construction
+runs that the reading leaves to do (:data:`_PLAIN_CHECKS`: the ranges, the
+contradictions). ``None`` means: read the document with ``CASE.read``, which
+names every problem; whatever this reader accepts, that one accepts too, into an
+equal case. Compiled from the case's fields (:func:`_plain_case_source`).
+"""
+
+plain_case: Final = _compile_plain_case()
+
+
 # -- the partial case ----------------------------------------------------------------------
 
 
@@ -677,6 +902,128 @@ ADVICE: Final = Obj(
     ),
 )
 """The shape of an advice document."""
+
+
+# -- the advice as compact JSON text -------------------------------------------------------
+
+compact_json: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``: one line of batch output."""
+
+_VALUE_CLASSES: Final = (
+    Referral,
+    NeurologicalExamination,
+    InterventionAdvice,
+    TraceEntry,
+    AppliedResolution,
+    Window,
+)
+_CACHED_TEXTS: Final = 4096
+"""Texts kept per advice field; the cache starts afresh when full (memory stays bounded)."""
+
+
+def _immutable(value: object) -> bool:
+    """Whether ``value`` can never change: scalars, vocabulary, tuples and advice values of them."""
+    if value is None or type(value) in (bool, int, str) or isinstance(value, enum.Enum):
+        return True
+    if type(value) is tuple:
+        return all(_immutable(item) for item in value)
+    if type(value) in _VALUE_CLASSES:
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]
+        return all(_immutable(getattr(value, a.name)) for a in fields)
+    return False
+
+
+def _cached(dump: Callable[[Any], object]) -> Callable[[object], str]:
+    """The compact text of ``dump(value)``, kept per immutable value object (by identity).
+
+    The cache holds the value itself, so that its ``id`` is not reused while
+    the text is kept; a value that could change (a list) is encoded every time.
+    """
+    texts: dict[int, tuple[object, str]] = {}
+
+    def text(value: object) -> str:
+        hit = texts.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        out: str = compact_json(dump(value))
+        if _immutable(value):
+            if len(texts) >= _CACHED_TEXTS:
+                texts.clear()
+            texts[id(value)] = (value, out)
+        return out
+
+    return text
+
+
+def _text_of(shape: Shape) -> Callable[[Any], str]:
+    """Writes what ``compact_json(shape.dump(value))`` writes, reusing immutable parts' texts."""
+    dump = shape.dump
+    if isinstance(shape, Boolean):
+        return lambda v: "true" if v is True else "false" if v is False else compact_json(dump(v))
+    if isinstance(shape, Integer):
+        return lambda v: (
+            "null" if v is None else int.__repr__(v) if type(v) is int else compact_json(dump(v))
+        )
+    if isinstance(shape, EnumMap):
+        keys = tuple((m, compact_json(m.value) + ":") for m in shape.keys)
+        item = _cached(shape.value.dump)
+        return lambda v: "{" + ",".join([k + item(v[m]) for m, k in keys if m in v]) + "}"
+    if isinstance(shape, ListOf):
+        item = _cached(shape.item.dump)
+        return lambda v: "[" + ",".join([item(x) for x in v]) + "]"
+    return _cached(dump)
+
+
+def _advice_text_source() -> tuple[str, dict[str, object]]:
+    """The source of :func:`advice_text`, straight-line over the advice's fields, and its names."""
+    attributes = [f for f in ADVICE.fields if f.get is None]
+    names: dict[str, object] = {"_values": operator.attrgetter(*(f.name for f in attributes))}
+    locals_ = {f.name: f"x{k}" for k, f in enumerate(attributes)}
+    parts = []
+    for k, field in enumerate(ADVICE.fields):
+        key = compact_json(field.name) + ":"
+        text = _text_of(field.shape)
+        names[f"_T{k}"] = text
+        if field.name in locals_:
+            value = locals_[field.name]
+        else:
+            names[f"_G{k}"] = field.value_of
+            value = f"_G{k}(advice)"
+        if isinstance(field.shape, Boolean):
+            written = (
+                f'("true" if {value} is True else "false" if {value} is False else _T{k}({value}))'
+            )
+        else:
+            written = f"_T{k}({value})"
+        parts.append(f"{('{' if k == 0 else ',') + key!r}, {written}")
+    lines = [
+        "def advice_text(advice):",
+        f"    {', '.join(locals_.values())}, = _values(advice)",
+        "    return ''.join((",
+        *(f"        {part}," for part in parts),
+        "        '}',",
+        "    ))",
+    ]
+    return "\n".join(lines), names
+
+
+def _compile_advice_text() -> Callable[[Advice], str]:
+    source, names = _advice_text_source()
+    exec(compile(source, "<lbp_spec advice writer>", "exec"), names)
+    writer: Any = names["advice_text"]
+    writer.__doc__ = _ADVICE_TEXT_DOC
+    return writer  # type: ignore[no-any-return]
+
+
+_ADVICE_TEXT_DOC: Final = """The canonical JSON of ``advice`` as compact text (``compact_json``'s).
+
+The same text as ``compact_json(ADVICE.dump(advice))``, written without building
+the value first: the texts of the advice's immutable parts (a trace entry, an
+intervention's advice, a window) are written once and reused. Compiled from the
+advice's fields (:func:`_advice_text_source`).
+"""
+
+advice_text: Final = _compile_advice_text()
 
 
 def _check_case_fields() -> None:
