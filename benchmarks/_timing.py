@@ -73,8 +73,15 @@ def lbp_spec_command(src: Path | None = None) -> list[str]:
 
 
 def environment(src: Path | None = None) -> dict[str, str]:
-    """The environment a child runs in: with ``src`` first on the path when given."""
+    """The environment a child runs in: with ``src`` first on the path when given.
+
+    A child runs as on a user's machine, where Python keeps the bytecode of what
+    it imports (``__pycache__``): ``PYTHONDONTWRITEBYTECODE``, which some
+    sandboxes set, is left out, or every run would compile every module again
+    and the figures would time the compiler.
+    """
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     return env
@@ -138,10 +145,21 @@ def interleaved(
     """(wall, CPU) samples of each named ``(command, src)``, taking turns run by run.
 
     Taking turns spreads a change in the machine's load over every command
-    alike, so that their ratios hold better than their times. ``ok`` and
+    alike, so that their ratios hold better than their times. Each command first
+    runs once untimed, so that its imports are cached as on a user's machine
+    (see :func:`environment`). ``ok`` and
     ``discard_output`` are those of :func:`child`.
     """
     out: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for command, src in commands.values():  # a first run, not timed: imports cached
+        subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment(src),
+            check=False,
+        )
     for _ in range(runs):
         for name, (command, src) in commands.items():
             sample = child(command, src=src, ok=ok, discard_output=discard_output)

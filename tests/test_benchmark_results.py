@@ -39,6 +39,16 @@ def test_a_failing_child_is_reported_not_raised(capsys: pytest.CaptureFixture[st
     assert 2 == out.count("ended with status 1; sample left out. broken on purpose")
 
 
+def test_children_are_timed_with_the_bytecode_cache_a_user_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sandbox's PYTHONDONTWRITEBYTECODE does not reach a timed child (nor time the compiler)."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("LBP_SPEC_MARK", "kept")
+    env = _timing.environment()
+    assert (None, "kept") == (env.get("PYTHONDONTWRITEBYTECODE"), env.get("LBP_SPEC_MARK"))
+
+
 def test_every_figure_the_docs_show_is_recorded() -> None:
     """Each {bench} role and bench directive in the docs names a recorded figure."""
     missing = []
