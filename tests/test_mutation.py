@@ -343,3 +343,22 @@ def test_run_tests_installs_the_mutant_in_a_subprocess(tmp_path: Path) -> None:
 def test_vector_type_is_plain_data() -> None:
     """A vector is a name, a case and an advice, compared by value."""
     assert Vector("a", Case(), evaluate(Case(), TINY).normative()) == vector("a", Case(), TINY)
+
+
+def test_installed_swaps_the_guideline_s_own_evaluator_too() -> None:
+    """evaluate(case) with the default rules runs the installed mutant, then the guideline again.
+
+    The guideline's evaluator is kept at hand by ``evaluate``; installing a mutant of
+    the guideline (what the pytest plugin does) must reach it, before and after a call.
+    """
+    from lbp_spec import GUIDELINE
+
+    case = Case(lrs=True, nprs=9)
+    before = evaluate(case)
+    mutant = find_mutant(GUIDELINE, "DROP:LRS.REFER.SEVERE").ruleset
+    with installed(mutant):
+        inside = evaluate(case)
+    after = evaluate(case)
+    assert (before, before) == (after, evaluate(case, GUIDELINE))
+    assert before.referral is not None
+    assert inside != before

@@ -56,7 +56,7 @@ from lbp_spec.advice import Advice, Window
 from lbp_spec.case import Case
 from lbp_spec.contract import advice_from_json, advice_to_json, case_from_json, case_to_json
 from lbp_spec.errors import RuleSetError
-from lbp_spec.evaluator import _COMPILED, _build, evaluate
+from lbp_spec.evaluator import _COMPILED, _build, _guideline, evaluate
 from lbp_spec.limits import check_timeout_ms
 from lbp_spec.logic import All, AnyOf, Cmp, Const, Expr, Named, Not, VariableKind
 from lbp_spec.rule import SLOTS, Effect, Resolution, Rule, SlotKind
@@ -448,15 +448,18 @@ def installed(mutant: RuleSet, ruleset: RuleSet = GUIDELINE) -> Iterator[None]:
     and restored on exit, so code that calls ``evaluate(case)`` unchanged (the
     hand-written tests) evaluates the mutant.
     """
-    before = _COMPILED.get(ruleset)
-    _COMPILED[ruleset] = _build(mutant)
+    cache = _COMPILED[True]
+    before = cache.get(ruleset)
+    cache[ruleset] = _build(mutant)
+    _guideline.cache_clear()  # evaluate() keeps the guideline's evaluator at hand
     try:
         yield
     finally:
         if before is None:
-            _COMPILED.pop(ruleset, None)
+            cache.pop(ruleset, None)
         else:
-            _COMPILED[ruleset] = before
+            cache[ruleset] = before
+        _guideline.cache_clear()
 
 
 def pytest_sessionstart(session: object) -> None:
@@ -475,7 +478,8 @@ def pytest_sessionstart(session: object) -> None:
     mutant = find_mutant(GUIDELINE, mutant_id)
     if mutant.ruleset is None:
         raise ValueError(f"mutant {mutant_id} is invalid: {mutant.invalid}")
-    _COMPILED[GUIDELINE] = _build(mutant.ruleset)
+    _COMPILED[True][GUIDELINE] = _build(mutant.ruleset)
+    _guideline.cache_clear()  # evaluate() keeps the guideline's evaluator at hand
 
 
 def run_tests(
