@@ -31,9 +31,13 @@ CHECKED = re.compile(r"^(Result: .*|FAIL \S+|ERROR \S+|lbp-spec: .*)$")
 
 
 def console_blocks(text: str) -> list[list[tuple[str, list[str]]]]:
-    """Each console block of a page: its commands, each with the output shown after it."""
+    """Each console block of a page: its commands, each with the output shown after it.
+
+    A ``bench-output`` block counts too: its command runs like the others (the output
+    shown under it is recorded, not written in the page).
+    """
     blocks = []
-    for body in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+    for body in re.findall(r"```(?:console|\{bench-output\} \S+)\n(.*?)```", text, flags=re.S):
         commands: list[tuple[str, list[str]]] = []
         for line in body.splitlines():
             if line.startswith("$ "):
