@@ -16,6 +16,7 @@ import pytest
 from lbp_spec import Case, evaluate
 from lbp_spec.advice import Window
 from lbp_spec.errors import RuleSetError
+from lbp_spec.evaluator import evaluator_for
 from lbp_spec.logic import Cmp, Expr, Named, Not, cmp, flag
 from lbp_spec.mutation import (
     Mutant,
@@ -227,6 +228,15 @@ def test_installed_swaps_the_evaluator_and_restores_it() -> None:
     with installed(mutant, TINY):
         inside = evaluate(SEVERE_LRS, TINY).referral
     after = evaluate(SEVERE_LRS, TINY).referral
+    assert (None, Urgency.NOT_STATED) == (inside, after.urgency if after else None)
+
+
+def test_installed_reaches_the_evaluator_without_tables() -> None:
+    """The verifier replays counterexamples on the evaluator without tables: a mutant reaches it."""
+    mutant = _ruleset("DROP:T.REFER")
+    with installed(mutant, TINY):
+        inside = evaluator_for(TINY, tables=False)(SEVERE_LRS).referral
+    after = evaluator_for(TINY, tables=False)(SEVERE_LRS).referral
     assert (None, Urgency.NOT_STATED) == (inside, after.urgency if after else None)
 
 

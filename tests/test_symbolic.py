@@ -185,3 +185,43 @@ def test_each_rule_set_has_its_own_comparison_points() -> None:
     assert wanted > ENC._cmp_points[path]
     assert wanted == Encoding(scaled)._cmp_points[path]
     assert ENC._cmp_points[path] == Encoding(GUIDELINE)._cmp_points[path]
+
+
+class _TermByTerm:
+    """A model that is not Z3's own: the encoding reads it one term at a time."""
+
+    def __init__(self, model: z3.ModelRef) -> None:
+        self.model = model
+
+    def eval(self, term: z3.ExprRef, model_completion: bool = False) -> z3.ExprRef:
+        return self.model.eval(term, model_completion=model_completion)
+
+
+@given(cases())
+def test_advice_read_at_once_equals_advice_read_term_by_term(case: Case) -> None:
+    """The advice read from one packed evaluation equals reading each term, without fallback."""
+    for solver, enc in ((SOLVER, ENC), (LITERAL_SOLVER, LITERAL)):
+        solver.push()
+        try:
+            solver.add(enc.case_is(case))
+            assert z3.sat == solver.check()
+            model = solver.model()
+        finally:
+            solver.pop()
+        assert enc.advice(_TermByTerm(model)) == _read_without_fallback(enc, model)
+
+
+def _read_without_fallback(enc: Encoding, model: z3.ModelRef) -> object:
+    """``enc.advice(model)``, failing if any term is read outside the packed evaluation."""
+    import lbp_spec.symbolic as symbolic
+
+    original = symbolic._is_true
+
+    def refuse(model: object, term: z3.BoolRef) -> bool:
+        raise AssertionError(f"{term} was read on its own")
+
+    symbolic._is_true = refuse  # type: ignore[assignment]
+    try:
+        return enc.advice(model)
+    finally:
+        symbolic._is_true = original  # type: ignore[assignment]

@@ -205,3 +205,20 @@ def test_collision_counterexample_names_the_rules_and_quotes() -> None:
     fired = [r for r in literal.rules if r.id in result.witness_advice.fired]
     quoted = [q for r in fired for q in r.quote if f'"{q}"' in text]
     assert quoted
+
+
+def test_a_check_that_runs_out_of_time_is_unknown() -> None:
+    """The preprocessing solver honours the time limit: a hard formula at 1 ms is unknown."""
+    from lbp_spec import verify as verify_module
+
+    holes, pigeons = 9, 10
+    at = [[z3.Bool(f"p{i}h{j}") for j in range(holes)] for i in range(pigeons)]
+    hard = [z3.Or(*row) for row in at] + [
+        z3.Not(z3.And(at[i][j], at[k][j]))
+        for j in range(holes)
+        for i in range(pigeons)
+        for k in range(i + 1, pigeons)
+    ]
+    solver = verify_module._solver(1, *hard)
+    assert z3.unknown == solver.check()
+    assert solver.reason_unknown() in {"timeout", "canceled"}

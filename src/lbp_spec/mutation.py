@@ -444,22 +444,29 @@ def find_mutant(ruleset: RuleSet, mutant_id: str) -> Mutant:
 def installed(mutant: RuleSet, ruleset: RuleSet = GUIDELINE) -> Iterator[None]:
     """Make :func:`lbp_spec.evaluate` on ``ruleset`` run the rules of ``mutant`` for a while.
 
-    The compiled evaluator of ``ruleset`` is replaced in the evaluator's cache
-    and restored on exit, so code that calls ``evaluate(case)`` unchanged (the
-    hand-written tests) evaluates the mutant.
+    The compiled evaluators of ``ruleset`` (with and without tables) are replaced
+    in the evaluator's cache and restored on exit, so code that calls
+    ``evaluate(case)`` unchanged (the hand-written tests), or replays a
+    counterexample as the verifier does, evaluates the mutant.
     """
-    cache = _COMPILED[True]
-    before = cache.get(ruleset)
-    cache[ruleset] = _build(mutant)
-    _guideline.cache_clear()  # evaluate() keeps the guideline's evaluator at hand
+    before = {tables: cache.get(ruleset) for tables, cache in _COMPILED.items()}
+    _install(mutant, ruleset)
     try:
         yield
     finally:
-        if before is None:
-            cache.pop(ruleset, None)
-        else:
-            cache[ruleset] = before
+        for tables, cache in _COMPILED.items():
+            if before[tables] is None:
+                cache.pop(ruleset, None)
+            else:
+                cache[ruleset] = before[tables]  # type: ignore[assignment]
         _guideline.cache_clear()
+
+
+def _install(mutant: RuleSet, ruleset: RuleSet) -> None:
+    """Compile ``mutant`` as the evaluator of ``ruleset``, with and without tables."""
+    for tables, cache in _COMPILED.items():
+        cache[ruleset] = _build(mutant, tables=tables)
+    _guideline.cache_clear()  # evaluate() keeps the guideline's evaluator at hand
 
 
 def pytest_sessionstart(session: object) -> None:
@@ -478,8 +485,7 @@ def pytest_sessionstart(session: object) -> None:
     mutant = find_mutant(GUIDELINE, mutant_id)
     if mutant.ruleset is None:
         raise ValueError(f"mutant {mutant_id} is invalid: {mutant.invalid}")
-    _COMPILED[True][GUIDELINE] = _build(mutant.ruleset)
-    _guideline.cache_clear()  # evaluate() keeps the guideline's evaluator at hand
+    _install(mutant.ruleset, GUIDELINE)
 
 
 def run_tests(

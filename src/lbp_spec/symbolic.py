@@ -149,6 +149,44 @@ def _is_true(model: z3.ModelRef, term: z3.BoolRef) -> bool:
     return bool(z3.Z3_get_bool_value(ctx.ref(), result[0]) == z3.Z3_L_TRUE)
 
 
+def _packed(terms: Sequence[z3.BoolRef]) -> z3.BitVecRef:
+    """One bit-vector term whose bit ``len(terms) - 1 - i`` is 1 exactly when ``terms[i]`` holds.
+
+    Reading many terms from a model one ``eval`` at a time walks their shared
+    parts again on every call; the packed term is evaluated once.
+    """
+    ctx = terms[0].ctx
+    ref = ctx.ref()
+    one, zero = z3.BitVecVal(1, 1, ctx), z3.BitVecVal(0, 1, ctx)
+    # Each new AST is wrapped at once: the wrapper holds the reference that keeps it alive.
+    level = [z3.BitVecRef(z3.Z3_mk_ite(ref, t.ast, one.ast, zero.ast), ctx) for t in terms]
+    while len(level) > 1:
+        pairs = [
+            z3.BitVecRef(z3.Z3_mk_concat(ref, a.ast, b.ast), ctx)
+            for a, b in zip(level[::2], level[1::2], strict=False)
+        ]
+        if len(level) % 2:
+            pairs.append(level[-1])
+        level = pairs
+    return level[0]
+
+
+def _read_packed(
+    model: z3.ModelRef, terms: Sequence[z3.BoolRef], packed: z3.BitVecRef
+) -> dict[int, bool] | None:
+    """The truth of each of ``terms`` in ``model`` (by AST id), or ``None`` if not a numeral."""
+    ctx = packed.ctx
+    result = (z3.Ast * 1)()
+    if not z3.Z3_model_eval(ctx.ref(), model.model, packed.ast, True, result):
+        return None
+    value = z3.BitVecRef(result[0], ctx)  # holds the result's reference while it is read
+    if not z3.Z3_is_numeral_ast(ctx.ref(), value.ast):
+        return None
+    bits = int(z3.Z3_get_numeral_string(ctx.ref(), value.ast))
+    top = len(terms) - 1
+    return {term.get_id(): bool(bits >> (top - i) & 1) for i, term in enumerate(terms)}
+
+
 class UntranslatableError(TypeError):
     """A condition uses a construct the Z3 encoding cannot translate."""
 
@@ -189,6 +227,32 @@ def _ops(op: str) -> Callable[[Any, Any], Any]:
     }[op]
 
 
+_ADVICE_SINGLES: tuple[str, ...] = (
+    "physiotherapy_indicated",
+    "referral",
+    "referral_mode",
+    "consult_general_practitioner",
+    "profile",
+    "recheck_after_days",
+    "reevaluation_after_weeks",
+    "lrs_evaluation_after_weeks",
+    "session_limit",
+)
+"""The single slots an advice is read from (besides the interventions')."""
+
+_ADVICE_SETS: tuple[str, ...] = (
+    "neurological_examination.components",
+    "neurological_examination.positive_findings",
+    "warnings",
+    "education",
+    "safety_net_advice",
+    "exercise_guidance",
+    "behaviour_guidance",
+    "evaluation_actions",
+)
+"""The set slots an advice is read from."""
+
+
 class Encoding:
     """The Z3 encoding of one rule set.
 
@@ -207,6 +271,7 @@ class Encoding:
         self._named: dict[str, z3.BoolRef] = {}
         self._fired: dict[str, z3.BoolRef] = {}
         self._terms: dict[tuple[object, ...], z3.BoolRef] = {}
+        self._read_terms: tuple[list[z3.BoolRef], z3.BitVecRef | None] | None = None
         self.value: dict[str, Any]
         self.presence: dict[str, z3.BoolRef]
         self.members: dict[tuple[str, enum.Enum], z3.BoolRef]
@@ -265,7 +330,7 @@ class Encoding:
 
     def valid(self) -> z3.BoolRef:
         """What a valid case is: ranges, presence and the contradictions of case.py."""
-        return self._valid()
+        return self._memoised(("valid",), self._valid)
 
     def _valid(self) -> z3.BoolRef:
         c: list[z3.BoolRef] = []
@@ -656,13 +721,42 @@ class Encoding:
         above = min((p for p in points if p > x), default=x + 1)
         return float((below + above) / 2)
 
+    def _advice_terms(self) -> tuple[list[z3.BoolRef], z3.BitVecRef | None]:
+        """Every term :meth:`advice` may read, and the same packed into one term (built once)."""
+        if self._read_terms is None:
+            rs = self.ruleset
+            terms = [self.fired(r.id) for r in rs.rules]
+            for slot in (*_ADVICE_SINGLES, *(intervention_slot(i) for i in Intervention)):
+                terms.extend(self.decided(slot, v) for v in rs.domain(slot))
+            for slot in _ADVICE_SETS:
+                terms.extend(self.contains(slot, m) for m in SLOTS[slot].value_type)  # type: ignore[attr-defined]
+            for i in Intervention:
+                slot = intervention_slot(i)
+                terms.extend(self.effective(r.id, slot) for r, _ in rs.writers(slot))
+            terms.append(self.any_collision())
+            terms = [t for t in terms if isinstance(t, z3.BoolRef)]
+            self._read_terms = (terms, _packed(terms) if terms else None)
+        return self._read_terms
+
+    def _reader(self, model: z3.ModelRef) -> Callable[[z3.BoolRef], bool]:
+        """Whether a term holds in ``model``: read in one evaluation when ``model`` is Z3's."""
+        if isinstance(model, z3.ModelRef):
+            terms, packed = self._advice_terms()
+            values = None if packed is None else _read_packed(model, terms, packed)
+            if values is not None:
+                known = values
+
+                def true(term: z3.BoolRef) -> bool:
+                    found = known.get(term.get_id())
+                    return _is_true(model, term) if found is None else found
+
+                return true
+        return lambda term: _is_true(model, term)
+
     def advice(self, model: z3.ModelRef) -> Advice:
         """The advice the encoding assigns to the case of ``model``."""
         rs = self.ruleset
-
-        def true(term: z3.BoolRef) -> bool:
-            return _is_true(model, term)
-
+        true = self._reader(model)
         fired = {r.id: true(self.fired(r.id)) for r in rs.rules}
 
         def single(slot: str) -> Any:
