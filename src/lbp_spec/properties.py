@@ -784,21 +784,30 @@ def _worse_by_one_finding(enc: Encoding, worse: Encoding) -> z3.BoolRef:
     """``worse`` is ``enc`` with exactly one finding made worse, everything else equal."""
     from lbp_spec.logic import VARIABLES
 
+    made: dict[tuple[object, ...], z3.BoolRef] = {}
+
+    def equal(key: tuple[object, ...], a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
+        # Each equality is made once, where it is first needed, and reused by later steps.
+        found = made.get(key)
+        if found is None:
+            found = made[key] = a == b
+        return found
+
     def equal_except(skip: set[str], skip_factor: PrognosticFactor | None) -> list[z3.BoolRef]:
         eqs: list[z3.BoolRef] = []
         for path in VARIABLES:
             if path in skip:
                 continue
             if path in enc.value:
-                eqs.append(enc.value[path] == worse.value[path])
+                eqs.append(equal(("value", path), enc.value[path], worse.value[path]))
             if path in enc.presence:
-                eqs.append(enc.presence[path] == worse.presence[path])
+                eqs.append(equal(("presence", path), enc.presence[path], worse.presence[path]))
         for (path, member), term in enc.members.items():
             if path not in skip:
-                eqs.append(term == worse.members[path, member])
+                eqs.append(equal(("member", path, member), term, worse.members[path, member]))
         for f, term in enc.factors.items():
             if f is not skip_factor:
-                eqs.append(term == worse.factors[f])
+                eqs.append(equal(("factor", f), term, worse.factors[f]))
         return eqs
 
     steps: list[z3.BoolRef] = []
