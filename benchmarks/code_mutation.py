@@ -54,6 +54,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "tests/test_contract_limits.py",
             "tests/test_contract.py",
+            "tests/test_partial_case.py",
             "-k",
             "not costs_little",  # a memory measurement: seconds, and no mutant's business
         ),
@@ -85,6 +86,22 @@ EQUIVALENT: dict[str, str] = {
         "the size pre-filter len(text) > MAX // 4 only skips encoding texts that cannot "
         "exceed the limit (a character is at most 4 bytes); // 5 skips fewer, the exact "
         "byte count then decides the same"
+    ),
+    "codec:parse_json:Gt->GtE#1": (
+        "the same size pre-filter: a text of exactly MAX // 4 characters is at most MAX "
+        "bytes, so counting its bytes too finds it within the limit, as skipping the count "
+        "does"
+    ),
+    "codec:parse_json:Gt->GtE#3": (
+        "a text with exactly MAX_DEPTH brackets cannot nest deeper than MAX_DEPTH, so "
+        "walking it too (>= instead of >) finds it within the limit"
+    ),
+    "codec:_Reader.next:1->2#2": (
+        "the size of the chunks in which the rest of an over-long line is skipped "
+        "(1 << 16 or 2 << 16 bytes): the same lines are read, with the same sizes"
+    ),
+    "codec:_Reader.next:16->17#1": (
+        "as 1->2#2: chunks of 1 << 17 bytes instead of 1 << 16 skip the same line"
     ),
 }
 """Mutant id -> why it cannot change behaviour (each found surviving, then argued)."""

@@ -37,7 +37,7 @@ from lbp_spec.contract.codec import (
     MAX_PROBLEMS,
     read_lines,
 )
-from lbp_spec.contract.shape import show
+from lbp_spec.contract.shape import OutOfRange, show
 from lbp_spec.errors import Problem
 from lbp_spec.evaluator import evaluate
 
@@ -353,3 +353,42 @@ def test_reader_last_line_without_line_feed_at_the_limit() -> None:
 def test_the_limits_are_the_documented_ones() -> None:
     """The limits are part of the contract (documented, in the schema's description): pinned."""
     assert {"max_document_bytes": 1_000_000, "max_depth": 64, "max_problems": 100} == LIMITS
+
+
+def test_an_integer_past_the_digit_limit_is_not_converted() -> None:
+    """4,000 digits are converted to a number; 4,001 are left as text, 'far out of range'."""
+    [at_limit] = parse_json("[" + "9" * 4000 + "]")  # type: ignore[misc]
+    [past] = parse_json("[" + "9" * 4001 + "]")  # type: ignore[misc]
+    assert (int, OutOfRange) == (type(at_limit), type(past))
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    """A shallow document with many brackets in a string is read (only real nesting is too deep)."""
+    text = json.dumps({**GOOD, "id": "[" * 100 + "{" * 50})
+    assert "[" * 100 + "{" * 50 == case_id(parse_json(text))
+    assert case_from_json(GOOD) == load_case(text)
+
+
+def test_reader_ends_on_an_overlong_last_line_without_line_feed() -> None:
+    """An over-long last line with no final line feed is one error, and the reading ends."""
+    data = b"{}\n" + b" " * (2 * MAX_DOCUMENT_BYTES)
+    records = read(data)
+    assert [1, 2] == [n for n, _ in records]
+    assert f"(at least {2 * MAX_DOCUMENT_BYTES})" in records[1][1]
+
+
+def test_reader_and_parser_share_the_rejection_at_the_limit() -> None:
+    """One byte over is read and rejected by the parser; two bytes over, skipped by the reader.
+
+    The reader holds at most ``MAX_DOCUMENT_BYTES + 1`` bytes of a line (a document one
+    byte over the limit, whose size the parser then names); past that it skips the
+    line and reports the size it counted.
+    """
+    one_over = b'"' + b"a" * (MAX_DOCUMENT_BYTES - 1) + b'"'
+    two_over = b'"' + b"a" * MAX_DOCUMENT_BYTES + b'"'
+    records = read(one_over + b"\n" + two_over + b"\n" + one_over)
+    parsed = [problems_of(text)[0][1] for _, text in records if not text.startswith("error:")]
+    skipped = [text for _, text in records if text.startswith("error:")]
+    limit = f"longer than {MAX_DOCUMENT_BYTES} bytes"
+    assert [f"the document is {limit}; not read"] * 2 == parsed
+    assert [f"error: {limit} (at least {MAX_DOCUMENT_BYTES + 3}); not read"] == skipped

@@ -212,6 +212,16 @@ def test_partial_case_does_not_import_z3() -> None:
     assert "False" == out.stdout.strip()
 
 
+def test_partial_case_json_round_trip_without_an_examination() -> None:
+    """A known absent examination is written as null, and the fields after it are still written."""
+    case = Case(lrs=False, nprs=3, mechanical_problem=True)
+    for unknown in (["nprs"], ["red_flags.tumour"], ["prognostic_factors.leg_pain"]):
+        partial = PartialCase.of(case, unknown)
+        document = partial_case_to_json(partial)
+        assert (None, True) == (document["neurological_exam"], document["mechanical_problem"])
+        assert partial == partial_case_from_json(document)
+
+
 def test_partial_case_json_round_trip() -> None:
     """partial_case_to_json writes what partial_case_from_json reads back, for every path."""
     exam = NeurologicalExam()
