@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
 import re
 import shlex
 import signal
@@ -259,6 +261,15 @@ def test_a_record_may_carry_an_id() -> None:
     assert ("y", ["contract_version"]) == (record_id, [p.path for p in error.problems])
 
 
+def test_line_separators_in_an_id_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    """U+2028 in an id is written escaped, as in the ordinary batch: one record, one line."""
+    record = json.dumps({"id": "a\u2028b", **MRC}, ensure_ascii=False).encode("utf-8")
+    status, out, _ = _run(capsys, "evaluate", "--partial", "-", stdin=record + b"\n" + GOOD_ID)
+    lines = out.split("\n")
+    assert (ExitCode.OK, 3, "") == (status, len(lines), lines[-1])
+    assert ("a\u2028b", True) == (json.loads(lines[0])["id"], '"id":"a\\u2028b"' in lines[0])
+
+
 def test_the_single_document_path_reads_an_id_too(capsys: pytest.CaptureFixture[str]) -> None:
     """A partial case with an id, alone, gets the answer it gets without one."""
     assert _alone(capsys, GOOD_ID) == _alone(capsys, _line(MRC))
@@ -412,3 +423,42 @@ def test_the_howto_batch_commands_run() -> None:
         for expected, actual in zip(shown, written, strict=False):
             prefix = expected.removesuffix("...")
             assert (command, True) == (command, actual.startswith(prefix)), actual[:200]
+
+
+def _state(pid: int) -> str:
+    """The process state letter (R running, S sleeping, ...)."""
+    return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_ctrl_c_ends_a_wait_for_typed_input() -> None:
+    """Records typed at a terminal: Ctrl-C while the batch waits for the next one stops it (130).
+
+    The records typed so far are answered; the read is outside the solver's block,
+    where SIGINT would be held back until input came.
+    """
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [*LBP_SPEC, "evaluate", "--partial"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.write(controller, GOOD_PLAIN + GOOD_PLAIN)
+        deadline = time.monotonic() + 60
+        answered = False
+        while not (answered and _state(process.pid) == "S" and not _sigint_blocked(process.pid)):
+            answered = answered or _sigint_blocked(process.pid)  # a record was being solved
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.5)  # the second record too, then the wait for a third
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert (130, [1, 2]) == (process.returncode, [json.loads(x)["line"] for x in out.splitlines()])
+    assert err.endswith("lbp-spec: interrupted\n")

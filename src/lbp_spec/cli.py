@@ -41,6 +41,7 @@ Decisions:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import itertools
 import json
@@ -290,7 +291,7 @@ def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitC
     if data is not None:
         return _single(data, explained, partial)
     if partial:
-        return _evaluate_partial(records, explained)
+        return _evaluate_partial(records, explained, _interactive(stream))
     status = ExitCode.OK
     for number, raw in records:
         if _blank(raw):
@@ -311,38 +312,53 @@ def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitC
     return status
 
 
-def _evaluate_partial(records: Iterator[tuple[int, bytes | int]], explained: bool) -> ExitCode:
+def _interactive(stream: BinaryIO) -> bool:
+    """Whether ``stream`` is a terminal (someone types the input)."""
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _evaluate_partial(
+    records: Iterator[tuple[int, bytes | int]], explained: bool, interactive: bool = False
+) -> ExitCode:
     """A batch of partial cases: one answer per non-blank line, as the ordinary batch.
 
     Status 1 if any record is invalid, else 3 if any answer has an undecided field.
-    Ctrl-C stops the run inside a solver check too; the input is read outside that
-    block, so that Ctrl-C also ends a wait for input.
+    Ctrl-C stops the run inside a solver check too (:func:`lbp_spec.interrupt.interruptible`).
+    The whole run is one such block, except when the input is typed at a terminal:
+    then each record is, so that Ctrl-C also ends a wait for input (entering and
+    leaving a block costs some 50 ms, which a batch from a file does not pay).
     """
     from lbp_spec.interrupt import interruptible
     from lbp_spec.partial import partial_text
     from lbp_spec.partial.batch import answer_record, partial_batch_line_text, undecided
 
+    whole = contextlib.nullcontext() if interactive else interruptible()
+    each = interruptible if interactive else contextlib.nullcontext
     out, err = sys.stdout, sys.stderr
     invalid = unknown = False
-    for number, raw in records:
-        if _blank(raw):
-            continue
-        with interruptible():
-            record_id, result = answer_record(raw)
-        if isinstance(result, InvalidCaseError):
-            invalid = True
-            for problem in result.problems:
-                err.write(f"line {number}: {safe_text(str(problem))}\n")
-        else:
-            unknown = unknown or undecided(result)
-        if explained:
-            out.write(f"== line {number} ==\n")
+    with whole:
+        for number, raw in records:
+            if _blank(raw):
+                continue
+            with each():
+                record_id, result = answer_record(raw)
             if isinstance(result, InvalidCaseError):
-                out.write("(invalid: see the errors)\n")
+                invalid = True
+                for problem in result.problems:
+                    err.write(f"line {number}: {safe_text(str(problem))}\n")
             else:
-                out.write(partial_text(result))
-            continue
-        out.write(_one_line(partial_batch_line_text(number, record_id, result)))
+                unknown = unknown or undecided(result)
+            if explained:
+                out.write(f"== line {number} ==\n")
+                if isinstance(result, InvalidCaseError):
+                    out.write("(invalid: see the errors)\n")
+                else:
+                    out.write(partial_text(result))
+                continue
+            out.write(_one_line(partial_batch_line_text(number, record_id, result)))
     if invalid:
         return ExitCode.CHECK_FAILED
     return ExitCode.UNKNOWN if unknown else ExitCode.OK
