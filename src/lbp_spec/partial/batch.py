@@ -6,7 +6,7 @@ with one compact output line, in input order: ``{"line": N, "id": ID,
 command prints for that case alone (:func:`~lbp_spec.partial.report.partial_json`),
 or, in place of an invalid record, ``{"line": N, "id": ID, "error": {"problems":
 [...]}}``, the error envelope of the ordinary batch
-(:func:`lbp_spec.contract.codec.batch_line`), with the same problems, worded and
+(:func:`lbp_spec.contract.batch_line`), with the same problems, worded and
 placed as for a single document. :func:`partial_batch_schema` describes one line.
 
 Lines are read by the contract's one JSON Lines reader (too long, not UTF-8 and
@@ -60,7 +60,7 @@ def partial_case_from_record(obj: object) -> PartialCase:
     The ``id`` is checked as a case document's is (a string of 1 to 200
     characters; otherwise a problem at ``id``) and is not part of the partial
     case. Everything else is read by
-    :func:`~lbp_spec.contract.partial_case_from_json`.
+    :func:`~lbp_spec.partial_case_from_json`.
 
     Raises:
         InvalidCaseError: Every problem of the document, by field path.
@@ -81,7 +81,7 @@ def partial_record(raw: bytes | int) -> tuple[str | None, PartialCase | InvalidC
     """The id and the partial case of one input line, or its id (if readable) and its problems.
 
     Args:
-        raw: One line as :func:`lbp_spec.contract.codec.raw_lines` reads it (its
+        raw: One line as ``lbp_spec.contract.codec.raw_lines`` reads it (its
             bytes, or its size when it is too long to read).
 
     """
