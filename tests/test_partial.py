@@ -449,11 +449,3 @@ def test_answers_equal_brute_force_over_finite_inputs(case: Case, paths: list[st
             if len({field_value(advice, f) for advice in group}) > 1
         }
         assert (ask.input, expected) == (ask.input, set(ask.changes))
-
-
-def test_cli_partial_refuses_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    """--partial on JSON Lines is a usage error (status 2) that says to give one case."""
-    line = json.dumps(json.loads(EXAMPLE.read_text("utf-8")))
-    status, out, err = _run(capsys, "evaluate", "--partial", "-", stdin=f"{line}\n{line}\n")
-    assert (ExitCode.USAGE, "") == (status, out)
-    assert "--partial reads one partial case" in err

@@ -27,6 +27,11 @@ Decisions:
   record, ``{"line": N, "id": ID, "error": {"problems": [...]}}`` (the ``batch``
   schema); the problems also go to stderr as ``line N: <path>: <message>``, one
   line per problem, with control characters escaped.
+* ``evaluate --partial`` reads partial cases the same way: one document, or JSON
+  Lines answered line by line as a batch (:mod:`lbp_spec.partial.batch`), with
+  status 1 if any record is invalid, else 3 if any field is undecided (a fault
+  in the input before a limit of the solver). Ctrl-C stops it inside a solver
+  check too, where Z3 alone would leave the field undecided and go on.
 * An empty input is a usage error (nothing to evaluate).
 * A closed output pipe (``lbp-spec evaluate big.jsonl | head``) ends the run
   quietly with status 0; an interrupt (Ctrl-C) with status 130.
@@ -36,6 +41,7 @@ Decisions:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import itertools
 import json
@@ -57,7 +63,6 @@ from lbp_spec.contract import (
     case_from_json,
     case_id,
     load_case,
-    load_partial_case,
     parse_json,
     schema_text,
 )
@@ -222,15 +227,18 @@ def _split(stream: BinaryIO) -> tuple[bytes | int | None, Iterator[tuple[int, by
 
 def _write_partial(text: str, explained: bool, out: TextIO) -> ExitCode:
     """Write the partial answer for one partial case; UNKNOWN when a field is undecided."""
-    from lbp_spec.partial import Status, evaluate_partial, partial_json, partial_text
+    from lbp_spec.interrupt import interruptible
+    from lbp_spec.partial import evaluate_partial, partial_json, partial_text
+    from lbp_spec.partial.batch import partial_case_from_record, undecided
 
-    answer = evaluate_partial(load_partial_case(text))
+    partial = partial_case_from_record(parse_json(text))
+    with interruptible():  # Ctrl-C stops the run (Z3 alone would leave a field undecided)
+        answer = evaluate_partial(partial)
     if explained:
         out.write(partial_text(answer))
     else:
         out.write(json.dumps(partial_json(answer), ensure_ascii=False, indent=2) + "\n")
-    undecided = any(f.status is Status.UNDECIDED for f in answer.fields)
-    return ExitCode.UNKNOWN if undecided else ExitCode.OK
+    return ExitCode.UNKNOWN if undecided(answer) else ExitCode.OK
 
 
 def _run_evaluate(args: argparse.Namespace) -> ExitCode:
@@ -283,10 +291,7 @@ def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitC
     if data is not None:
         return _single(data, explained, partial)
     if partial:
-        raise UsageError(
-            "--partial reads one partial case (a JSON object), not JSON Lines: "
-            "give each partial case its own call"
-        )
+        return _evaluate_partial(records, explained, _interactive(stream))
     status = ExitCode.OK
     for number, raw in records:
         if _blank(raw):
@@ -305,6 +310,58 @@ def _evaluate(stream: BinaryIO, explained: bool, partial: bool = False) -> ExitC
             continue
         out.write(_one_line(batch_line_text(number, record_id, result)))
     return status
+
+
+def _interactive(stream: BinaryIO) -> bool:
+    """Whether ``stream`` is a terminal (someone types the input)."""
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _evaluate_partial(
+    records: Iterator[tuple[int, bytes | int]], explained: bool, interactive: bool = False
+) -> ExitCode:
+    """A batch of partial cases: one answer per non-blank line, as the ordinary batch.
+
+    Status 1 if any record is invalid, else 3 if any answer has an undecided field.
+    Ctrl-C stops the run inside a solver check too (:func:`lbp_spec.interrupt.interruptible`).
+    The whole run is one such block, except when the input is typed at a terminal:
+    then each record is, so that Ctrl-C also ends a wait for input (entering and
+    leaving a block costs some 50 ms, which a batch from a file does not pay).
+    """
+    from lbp_spec.interrupt import interruptible
+    from lbp_spec.partial import partial_text
+    from lbp_spec.partial.batch import answer_record, partial_batch_line_text, undecided
+
+    whole = contextlib.nullcontext() if interactive else interruptible()
+    each = interruptible if interactive else contextlib.nullcontext
+    out, err = sys.stdout, sys.stderr
+    invalid = unknown = False
+    with whole:
+        for number, raw in records:
+            if _blank(raw):
+                continue
+            with each():
+                record_id, result = answer_record(raw)
+            if isinstance(result, InvalidCaseError):
+                invalid = True
+                for problem in result.problems:
+                    err.write(f"line {number}: {safe_text(str(problem))}\n")
+            else:
+                unknown = unknown or undecided(result)
+            if explained:
+                out.write(f"== line {number} ==\n")
+                if isinstance(result, InvalidCaseError):
+                    out.write("(invalid: see the errors)\n")
+                else:
+                    out.write(partial_text(result))
+                continue
+            out.write(_one_line(partial_batch_line_text(number, record_id, result)))
+    if invalid:
+        return ExitCode.CHECK_FAILED
+    return ExitCode.UNKNOWN if unknown else ExitCode.OK
 
 
 def _one_line(text: str) -> str:
@@ -335,7 +392,11 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
         help=(
             "the case names its unknown inputs ('unknown': field paths): print what is "
             "settled for every valid completion, what is open (each value with a completion), "
-            "and which unknown input to ask about first ('lbp-spec schema partial_case')"
+            "and which unknown input to ask about first ('lbp-spec schema partial_case'). On "
+            'JSON Lines, one line per record as in a batch: {"line": N, "id": ID, '
+            '"partial_advice": {...}} or the same error line (\'lbp-spec schema '
+            "partial_batch'). Status 1 if any record is invalid, else 3 if any field is "
+            "undecided, else 0"
         ),
     )
 
@@ -362,6 +423,10 @@ EVALUATE: Final = Command(
             "lbp-spec evaluate --partial --explain examples/partial/mrc-unknown.json",
             "what is already certain while the MRC grade is not measured",
         ),
+        (
+            "lbp-spec evaluate --partial examples/partial/batch.jsonl",
+            "one partial answer per line of JSON Lines",
+        ),
     ),
     configure=_configure_evaluate,
     run=_run_evaluate,
@@ -377,17 +442,26 @@ def _run_schema(args: argparse.Namespace) -> ExitCode:
 
         sys.stdout.write(json.dumps(partial_advice_schema(), indent=2, ensure_ascii=False) + "\n")
         return ExitCode.OK
+    if args.document == PARTIAL_BATCH:
+        from lbp_spec.partial.batch import partial_batch_schema
+
+        sys.stdout.write(json.dumps(partial_batch_schema(), indent=2, ensure_ascii=False) + "\n")
+        return ExitCode.OK
     sys.stdout.write(schema_text(args.document))
     return ExitCode.OK
 
 
 PARTIAL_ADVICE: Final = "partial_advice"
 """The answer of ``evaluate --partial``: its schema is versioned apart from the contract."""
+PARTIAL_BATCH: Final = "partial_batch"
+"""One line of ``evaluate --partial`` on JSON Lines (see :mod:`lbp_spec.partial.batch`)."""
 
 
 def _configure_schema(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "document", choices=(*SCHEMA_NAMES, PARTIAL_ADVICE), help="which document's schema"
+        "document",
+        choices=(*SCHEMA_NAMES, PARTIAL_ADVICE, PARTIAL_BATCH),
+        help="which document's schema",
     )
 
 
@@ -398,7 +472,9 @@ SCHEMA: Final = Command(
         f"Print the JSON Schema of the contract (version {CONTRACT_VERSION}) for a case, "
         "an advice, a partial case (a case naming its unknown inputs), or one line of batch "
         "output (evaluate on JSON Lines), as shipped with the package; 'partial_advice' is "
-        "the answer of 'evaluate --partial', whose document has its own version."
+        "the answer of 'evaluate --partial', whose document has its own version, and "
+        "'partial_batch' one line of its output on JSON Lines (the same partial advice "
+        "document in an envelope)."
     ),
     examples=(("lbp-spec schema case > case.schema.json", "the schema of a case document"),),
     configure=_configure_schema,

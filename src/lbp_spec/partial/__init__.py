@@ -6,7 +6,8 @@ Z3 on the same encoding the properties are proven on, which advice fields are
 with a completion that produces it, replayed through the evaluator), and which
 the solver left *undecided*; and it ranks the unknown inputs by what knowing
 them can change. :func:`~lbp_spec.partial.report.partial_json` and
-:func:`~lbp_spec.partial.report.partial_text` render the answer.
+:func:`~lbp_spec.partial.report.partial_text` render the answer;
+:mod:`lbp_spec.partial.batch` answers partial cases in JSON Lines, one line each.
 
 This subpackage imports Z3 (through :mod:`lbp_spec.symbolic`); ``import
 lbp_spec`` does not import it until :func:`lbp_spec.evaluate_partial` is used.
