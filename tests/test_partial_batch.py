@@ -19,7 +19,7 @@ import z3
 from jsonschema import Draft202012Validator
 
 from lbp_spec.cli import ExitCode, main
-from lbp_spec.contract import batch_schema
+from lbp_spec.contract import batch_schema, partial_case_from_json
 from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES
 from lbp_spec.logic import VARIABLES, VariableKind
 from lbp_spec.partial import engine as engine_module
@@ -27,7 +27,6 @@ from lbp_spec.partial import partial_advice_schema
 from lbp_spec.partial.batch import (
     partial_batch_line_text,
     partial_batch_schema,
-    partial_case_from_record,
     partial_record,
 )
 from lbp_spec.partial_case import UNKNOWN_PATHS
@@ -251,8 +250,8 @@ def test_explain_prints_a_block_per_line(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_a_record_may_carry_an_id() -> None:
     """An id is read as a case's is: echoed, not part of the partial case; bad: a problem."""
-    with_id = partial_case_from_record({"id": "x", **MRC})
-    assert partial_case_from_record(MRC) == with_id
+    with_id = partial_case_from_json({"id": "x", **MRC})
+    assert partial_case_from_json(MRC) == with_id
     assert ("x", with_id) == partial_record(_line({"id": "x", **MRC}))
     record_id, error = partial_record(_line({"id": "", **MRC, "nprs": 11}))
     assert record_id is None

@@ -235,3 +235,16 @@ def test_partial_case_json_round_trip() -> None:
         document = partial_case_to_json(partial)
         assert unknown == document["unknown"]
         assert partial == partial_case_from_json(document)
+
+
+def test_a_partial_case_may_carry_an_id() -> None:
+    """As a case document does: the id is checked, echoed by a batch, never part of the case."""
+    with_id = doc(id="record-7", unknown=["nprs"], nprs=_DROP)
+    assert partial_case_from_json(doc(unknown=["nprs"], nprs=_DROP)) == load_partial_case(
+        json.dumps(with_id)
+    )
+    assert VALIDATOR.is_valid(with_id)
+    assert [("id", 'must be a string of 1 to 200 characters (or absent), got ""')] == problems(
+        doc(id="")
+    )[:1]
+    assert not VALIDATOR.is_valid(doc(id=""))

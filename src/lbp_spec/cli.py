@@ -63,6 +63,7 @@ from lbp_spec.contract import (
     case_from_json,
     case_id,
     load_case,
+    load_partial_case,
     parse_json,
     schema_text,
 )
@@ -229,9 +230,9 @@ def _write_partial(text: str, explained: bool, out: TextIO) -> ExitCode:
     """Write the partial answer for one partial case; UNKNOWN when a field is undecided."""
     from lbp_spec.interrupt import interruptible
     from lbp_spec.partial import evaluate_partial, partial_json, partial_text
-    from lbp_spec.partial.batch import partial_case_from_record, undecided
+    from lbp_spec.partial.batch import undecided
 
-    partial = partial_case_from_record(parse_json(text))
+    partial = load_partial_case(text)
     with interruptible():  # Ctrl-C stops the run (Z3 alone would leave a field undecided)
         answer = evaluate_partial(partial)
     if explained:

@@ -146,7 +146,7 @@ def _read(shape: Obj, obj: object) -> tuple[object, list[Problem]]:
         unsupported = _version_problem(obj)
         if unsupported is not None:
             return BAD, [unsupported]
-        if shape is CASE and "id" in obj:
+        if (shape is CASE or shape is PARTIAL_CASE) and "id" in obj:
             problem = _id_problem(obj)
             if problem is not None:
                 first.append(problem)

@@ -140,7 +140,7 @@ def _batch_body(defs: dict[str, JsonSchema]) -> JsonSchema:
 def _generate(name: str, shape: Obj) -> JsonSchema:
     defs: dict[str, JsonSchema] = {}
     body = _batch_body(defs) if name == "batch" else shape.object_schema(defs)
-    if name == "case":
+    if name in ("case", "partial_case"):
         body["properties"] = {"id": _ID, **body["properties"]}
     out: JsonSchema = {
         "$schema": _DRAFT,

@@ -10,9 +10,9 @@ or, in place of an invalid record, ``{"line": N, "id": ID, "error": {"problems":
 placed as for a single document. :func:`partial_batch_schema` describes one line.
 
 Lines are read by the contract's one JSON Lines reader (too long, not UTF-8 and
-blank lines are handled there). A record may carry an ``id``, as a case document
-may (:func:`lbp_spec.contract.case_id`): echoed, never changing the answer, and
-``null`` when it has none or it cannot be read.
+blank lines are handled there). A record may carry an ``id``, as every case
+document may (:func:`lbp_spec.contract.case_id`): echoed, never changing the
+answer, and ``null`` when it has none or it cannot be read.
 
 What one record can cost is bounded: the document limits of the contract bound
 what is read, and every solver question has a time limit (a question not
@@ -25,15 +25,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from lbp_spec.contract import batch_schema, case_id, parse_json, partial_case_from_json
-from lbp_spec.contract.codec import (
-    _id_problem,
-    _version_problem,
-    batch_line,
-    capped,
-    decode_line,
-)
-from lbp_spec.contract.documents import PARTIAL_CASE, compact_json
-from lbp_spec.errors import InvalidCaseError, Problem
+from lbp_spec.contract.codec import batch_line, decode_line
+from lbp_spec.contract.documents import compact_json
+from lbp_spec.errors import InvalidCaseError
 from lbp_spec.partial.answer import PartialAdvice, Status
 from lbp_spec.partial.engine import DEFAULT_TIMEOUT_MS, evaluate_partial
 from lbp_spec.partial.report import PARTIAL_ADVICE_VERSION, partial_advice_schema, partial_json
@@ -45,36 +39,12 @@ __all__ = [
     "partial_batch_line",
     "partial_batch_line_text",
     "partial_batch_schema",
-    "partial_case_from_record",
     "partial_record",
     "undecided",
 ]
 
 PARTIAL_BATCH: Final = "partial_batch"
 """The name of the schema of one line of partial batch output (``lbp-spec schema``)."""
-
-
-def partial_case_from_record(obj: object) -> PartialCase:
-    """A partial case from a parsed document that may carry an ``id``, as a case may.
-
-    The ``id`` is checked as a case document's is (a string of 1 to 200
-    characters; otherwise a problem at ``id``) and is not part of the partial
-    case. Everything else is read by
-    :func:`~lbp_spec.partial_case_from_json`.
-
-    Raises:
-        InvalidCaseError: Every problem of the document, by field path.
-
-    """
-    if not isinstance(obj, dict) or "id" not in obj or _version_problem(obj) is not None:
-        return partial_case_from_json(obj)
-    first = [p for p in (_id_problem(obj),) if p is not None]
-    problems: list[Problem] = []
-    value = PARTIAL_CASE.read({k: v for k, v in obj.items() if k != "id"}, problems)
-    if first or problems:
-        raise InvalidCaseError(capped(first + problems))
-    assert isinstance(value, PartialCase)
-    return value
 
 
 def partial_record(raw: bytes | int) -> tuple[str | None, PartialCase | InvalidCaseError]:
@@ -93,7 +63,7 @@ def partial_record(raw: bytes | int) -> tuple[str | None, PartialCase | InvalidC
     except InvalidCaseError as error:
         return None, error
     try:
-        return case_id(obj), partial_case_from_record(obj)
+        return case_id(obj), partial_case_from_json(obj)
     except InvalidCaseError as error:
         return case_id(obj), error
 
