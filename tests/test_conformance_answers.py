@@ -349,3 +349,81 @@ def test_a_byte_order_mark_is_named() -> None:
     verdict = read_answer("\ufeff" + text)
     assert isinstance(verdict, AnswerError)
     assert (ErrorKind.INVALID_JSON, True) == (verdict.kind, "byte order mark" in verdict.message)
+
+
+# -- each check of the fast path, shown to refuse (or to accept) at its field ---------------------
+
+LRS_SEVERE = Case(lrs=True, nprs=9)
+"""A case whose advice has a referral and every window, profile and session limit null."""
+
+
+def edited(case: Case, path: tuple[Any, ...], raw: str) -> tuple[dict[str, Any], str]:
+    """The expected normative advice of ``case``, and an answer equal to it but at ``path``.
+
+    The value at ``path`` is written as the JSON text ``raw``.
+    """
+    expected = normative_json(advice_doc(case))
+    answer = json.loads(json.dumps(expected))
+    holder = answer
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = "@edited@"
+    text = json.dumps(answer)
+    assert 1 == text.count('"@edited@"')
+    return expected, text.replace('"@edited@"', raw)
+
+
+def refusals(text: str, expected: dict[str, Any]) -> list[tuple[ErrorKind, str, tuple[str, ...]]]:
+    """What agrees() and read_answer() say of ``text``: (kind, message, problems) each."""
+    out = []
+    for verdict in (agrees(text, expected), read_answer(text)):
+        assert isinstance(verdict, AnswerError), verdict
+        out.append((verdict.kind, verdict.message, verdict.problems))
+    return out
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
+def test_non_numbers_are_invalid_json_even_where_null_is_expected(raw: str) -> None:
+    """NaN or Infinity where null is expected never reads as null: invalid JSON, named."""
+    expected, text = edited(LRS_SEVERE, ("session_limit",), raw)
+    message = f"not valid JSON: {raw} is not a JSON number"
+    assert [(ErrorKind.INVALID_JSON, message, ())] * 2 == refusals(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("case", "path", "raw", "problem"),
+    [
+        (Case(), ("profile",), "0", "profile: must be 1 to 3, got 0"),
+        (Case(), ("session_limit",), "0", "session_limit: must be 1 or more, got 0"),
+        (LRS_SEVERE, ("recheck_after_days",), "[-1, null]", "recheck_after_days[0]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[0, -1]", "recheck_after_days[1]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[6, 3]", "recheck_after_days[1]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[3, null, 5]", "recheck_after_days: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[3]", "recheck_after_days: "),
+        (LRS_SEVERE, ("education",), "{}", "education: must be an array"),
+        (LRS_SEVERE, ("education",), '""', "education: must be an array"),
+        (LRS_SEVERE, ("education",), "[[]]", "education[0]: must be one of"),
+        (LRS_SEVERE, ("education",), '[{"a": 1}]', "education[0]: must be one of"),
+    ],
+)
+def test_invalid_values_are_refused_at_their_field(
+    case: Case, path: tuple[Any, ...], raw: str, problem: str
+) -> None:
+    """Each shape the fast path checks, broken: invalid_advice with the one problem at its path."""
+    expected, text = edited(case, path, raw)
+    found = [(kind, problems) for kind, _, problems in refusals(text, expected)]
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem)) for kind, problems in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "window"),
+    [("[0, 0]", (0, 0)), ("[0, null]", (0, None)), ("[2, 2]", (2, 2)), ("[2.0, 4.0]", (2, 4))],
+)
+def test_valid_windows_at_their_bounds_are_read(raw: str, window: tuple[int, int | None]) -> None:
+    """A window may start at 0 and end where it starts; such an answer is read, not refused."""
+    expected, text = edited(LRS_SEVERE, ("recheck_after_days",), raw)
+    at = [f.path for f in NORMATIVE_FIELDS].index("recheck_after_days")
+    verdicts = [agrees(text, expected), read_answer(text)]
+    assert [window, window] == [v[at] if isinstance(v, tuple) else v for v in verdicts]
