@@ -427,3 +427,36 @@ def test_valid_windows_at_their_bounds_are_read(raw: str, window: tuple[int, int
     at = [f.path for f in NORMATIVE_FIELDS].index("recheck_after_days")
     verdicts = [agrees(text, expected), read_answer(text)]
     assert [window, window] == [v[at] if isinstance(v, tuple) else v for v in verdicts]
+
+
+def _reversed_set(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with its first set field of two or more items in reverse order (the same value)."""
+    out = json.loads(json.dumps(doc))
+    name = next(n for n in ("education", "safety_net_advice") if len(out[n]) > 1)
+    out[name].reverse()
+    return out
+
+
+@pytest.mark.parametrize("case", [Case(), LRS_SEVERE], ids=["no referral", "referral"])
+@pytest.mark.parametrize("as_written", [True, False], ids=["as written", "sets reordered"])
+def test_one_repeated_key_is_caught_in_every_reader(case: Case, as_written: bool) -> None:
+    """A key written twice with the same value is invalid JSON in every reader.
+
+    The text holds one key more than its value: agrees, agrees_parsed (in an envelope) and
+    read_answer must not count one key too many.
+    """
+    expected = normative_json(advice_doc(case))
+    answer = expected if as_written else _reversed_set(expected)
+    text = json.dumps(answer, separators=(",", ":"))
+    doubled = text.replace('"contract_version":"2.0"', '"contract_version":"2.0"' * 2, 1)
+    doubled = doubled.replace('"2.0""contract_version"', '"2.0","contract_version"', 1)
+    envelope = '{"id":"a","advice":' + doubled + "}"
+    verdicts = [
+        agrees(doubled, expected),
+        read_answer(doubled),
+        agrees_parsed(envelope, read_envelope(envelope)[1], expected, 2),
+    ]
+    assert [(ErrorKind.INVALID_JSON, True)] * 3 == [
+        (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
+        for v in verdicts
+    ]
