@@ -355,6 +355,10 @@ def test_a_byte_order_mark_is_named() -> None:
 
 LRS_SEVERE = Case(lrs=True, nprs=9)
 """A case whose advice has a referral and every window, profile and session limit null."""
+MASSAGE = ("interventions", "massage")
+MASSAGE_RULES_EXTRA = '{"strength": "not_indicated", "rules": [], "extra": 1}'
+EXAM = ("neurological_examination",)
+REFERRAL_WITHOUT_MODE = '{"to": "general_practitioner", "urgency": "immediate"}'
 
 
 def edited(case: Case, path: tuple[Any, ...], raw: str) -> tuple[dict[str, Any], str]:
@@ -404,6 +408,26 @@ def test_non_numbers_are_invalid_json_even_where_null_is_expected(raw: str) -> N
         (LRS_SEVERE, ("education",), '""', "education: must be an array"),
         (LRS_SEVERE, ("education",), "[[]]", "education[0]: must be one of"),
         (LRS_SEVERE, ("education",), '[{"a": 1}]', "education[0]: must be one of"),
+        (Case(), ("profile",), "4", "profile: must be 1 to 3, got 4"),
+        (Case(), ("contract_version",), "[]", "contract_version: must be one of"),
+        (LRS_SEVERE, (*MASSAGE, "strength"), '"bogus"', "interventions.massage.strength: must be"),
+        (LRS_SEVERE, (*MASSAGE, "strength"), "[]", "interventions.massage.strength: must be"),
+        (LRS_SEVERE, (*MASSAGE, "extra"), '"x"', "interventions.massage.extra: unknown field"),
+        (LRS_SEVERE, MASSAGE, MASSAGE_RULES_EXTRA, "interventions.massage.extra: unknown field"),
+        (LRS_SEVERE, ("referral", "to"), '"bogus"', "referral.to: must be one of"),
+        (LRS_SEVERE, ("referral", "to"), "[]", "referral.to: must be one of"),
+        (LRS_SEVERE, ("referral", "urgency"), '"bogus"', "referral.urgency: must be one of"),
+        (LRS_SEVERE, ("referral", "urgency"), "[]", "referral.urgency: must be one of"),
+        (LRS_SEVERE, ("referral", "mode"), '"bogus"', "referral.mode: must be one of"),
+        (LRS_SEVERE, ("referral", "mode"), "[]", "referral.mode: must be one of"),
+        (LRS_SEVERE, ("referral", "extra"), '"x"', "referral.extra: unknown field"),
+        (LRS_SEVERE, ("referral",), REFERRAL_WITHOUT_MODE, "referral.mode: is required"),
+        (LRS_SEVERE, (*EXAM, "required"), "false", "neurological_examination.required: must be"),
+        (LRS_SEVERE, (*EXAM, "required"), "1", "neurological_examination.required: must be"),
+        (Case(), ("trace",), "{}", "trace: must be an array, got {}"),
+        (Case(), ("trace",), '""', 'trace: must be an array, got ""'),
+        (Case(), ("resolutions",), "{}", "resolutions: must be an array, got {}"),
+        (Case(), ("resolutions",), "null", "resolutions: must be an array, got null"),
     ],
 )
 def test_invalid_values_are_refused_at_their_field(
@@ -418,15 +442,22 @@ def test_invalid_values_are_refused_at_their_field(
 
 
 @pytest.mark.parametrize(
-    ("raw", "window"),
-    [("[0, 0]", (0, 0)), ("[0, null]", (0, None)), ("[2, 2]", (2, 2)), ("[2.0, 4.0]", (2, 4))],
+    ("path", "raw", "value"),
+    [
+        (("recheck_after_days",), "[0, 0]", (0, 0)),
+        (("recheck_after_days",), "[0, null]", (0, None)),
+        (("recheck_after_days",), "[2, 2]", (2, 2)),
+        (("recheck_after_days",), "[2.0, 4.0]", (2, 4)),
+        (("profile",), "3", 3),
+        (("profile",), "3.0", 3),
+    ],
 )
-def test_valid_windows_at_their_bounds_are_read(raw: str, window: tuple[int, int | None]) -> None:
-    """A window may start at 0 and end where it starts; such an answer is read, not refused."""
-    expected, text = edited(LRS_SEVERE, ("recheck_after_days",), raw)
-    at = [f.path for f in NORMATIVE_FIELDS].index("recheck_after_days")
+def test_valid_values_at_their_bounds_are_read(path: tuple[str], raw: str, value: object) -> None:
+    """A window may start at 0 and end where it starts, a profile be 3 (or 3.0): all are read."""
+    expected, text = edited(LRS_SEVERE, path, raw)
+    at = [f.path for f in NORMATIVE_FIELDS].index(path[0])
     verdicts = [agrees(text, expected), read_answer(text)]
-    assert [window, window] == [v[at] if isinstance(v, tuple) else v for v in verdicts]
+    assert [value, value] == [v[at] if isinstance(v, tuple) else v for v in verdicts]
 
 
 def _reversed_set(doc: dict[str, Any]) -> dict[str, Any]:
