@@ -491,3 +491,77 @@ def test_one_repeated_key_is_caught_in_every_reader(case: Case, as_written: bool
         (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
         for v in verdicts
     ]
+
+
+# -- what the contract does not read, no reader reads ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "number", "read"),
+    [
+        (("session_limit",), str(2**63), True),
+        (("session_limit",), str(2**63 + 1), False),
+        (("session_limit",), "1e300", False),
+        (("reevaluation_after_weeks", 1), str(2**63 + 1), False),
+        (("reevaluation_after_weeks", 0), "9" * 4001, False),
+    ],
+)
+def test_whole_numbers_beyond_2_to_the_63_are_out_of_range(
+    path: tuple[Any, ...], number: str, read: bool
+) -> None:
+    """A whole number beyond 2**63 is far out of range at its field in every reader.
+
+    As in the library's reader, whose bound it is; 2**63 itself is read, by both.
+    """
+    expected, text = edited(Case(), path, number)
+    field = path[0] + "".join(f"[{p}]" for p in path[1:])
+    verdicts = [agrees(text, expected), read_answer(text)]
+    assert [read] * 3 == [library_accepts(text)] + [
+        not isinstance(v, AnswerError) for v in verdicts
+    ]
+    if not read:
+        problem = f"{field}: is far out of range, got "
+        assert [(True,)] * 2 == [
+            tuple(p.startswith(problem) for p in v.problems)  # type: ignore[union-attr]
+            for v in verdicts
+        ]
+
+
+def answer_of_size(size: int, letter: str = "r") -> tuple[dict[str, Any], str]:
+    """The expected advice of a plain case and an agreeing compact answer of ``size`` bytes.
+
+    The answer is padded by one trace record whose rule is ``letter`` repeated.
+    """
+    expected = normative_json(advice_doc(Case()))
+    record = {"rule": "", "section": "Diagnostic process / Neurological examination"}
+    text = json.dumps({**expected, "trace": [record]}, separators=(",", ":"), ensure_ascii=False)
+    rule = letter * ((size - len(text.encode("utf-8"))) // len(letter.encode("utf-8")))
+    text = text.replace('"rule":""', f'"rule":"{rule}"')
+    assert size == len(text.encode("utf-8"))
+    return expected, text
+
+
+@pytest.mark.parametrize(
+    ("size", "letter"), [(1_000_000, "r"), (1_000_001, "r"), (1_000_002, "é"), (999_998, "é")]
+)
+def test_answers_longer_than_the_contract_reads_are_refused(size: int, letter: str) -> None:
+    """An agreeing answer of more than 1,000,000 bytes of UTF-8 is invalid JSON in every reader.
+
+    The library's reader refuses it unread; one of exactly 1,000,000 bytes agrees.
+    """
+    expected, text = answer_of_size(size, letter)
+    envelope = '{"id":"a","advice":' + text + "}"
+    within = size <= 1_000_000
+    verdicts = [agrees(text, expected), read_answer(text)]
+    if within:
+        assert [None, True, True] == [
+            verdicts[0],
+            isinstance(verdicts[1], tuple),
+            library_accepts(text),
+        ]
+        return
+    verdicts.append(agrees_parsed(envelope, read_envelope(envelope)[1], expected, 2))
+    message = "the document is longer than 1000000 bytes; not read"
+    assert [False] + [(ErrorKind.INVALID_JSON, message)] * 3 == [library_accepts(text)] + [
+        (v.kind, v.message) if isinstance(v, AnswerError) else v for v in verdicts
+    ]
