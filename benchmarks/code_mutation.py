@@ -82,6 +82,24 @@ EQUIVALENT: dict[str, str] = {
         "_REQUIRED takes the first part of each normative path with split('.', 1)[0]; "
         "split('.', 2)[0] is the same first part"
     ),
+    "answers:_plan:1->2#1": (
+        "an intervention's sub-key is the first part of the rest of its path, "
+        "rest.split('.', 1)[0]; split('.', 2)[0] is the same first part"
+    ),
+    "answers:_normative:LtE->Lt#1": (
+        "_REQUIRED < keys instead of <= only makes the fast path refuse a valid document "
+        "without trace and resolutions; the library's reader then reads it and its canonical "
+        "form is taken from the advice written back (which has both keys): the same value, "
+        "slower"
+    ),
+    "answers:_too_long:4->5#1": (
+        "as codec:parse_json:4->5#1: the pre-filter len(text) > MAX // 4 only skips encoding "
+        "texts that cannot exceed the limit; // 5 skips fewer, the byte count decides the same"
+    ),
+    "answers:_too_long:Gt->GtE#1": (
+        "as codec:parse_json:Gt->GtE#1: a text of exactly MAX // 4 characters is at most MAX "
+        "bytes, so counting its bytes too finds it within the limit"
+    ),
     "codec:parse_json:4->5#1": (
         "the size pre-filter len(text) > MAX // 4 only skips encoding texts that cannot "
         "exceed the limit (a character is at most 4 bytes); // 5 skips fewer, the exact "

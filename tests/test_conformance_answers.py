@@ -565,3 +565,21 @@ def test_answers_longer_than_the_contract_reads_are_refused(size: int, letter: s
     assert [False] + [(ErrorKind.INVALID_JSON, message)] * 3 == [library_accepts(text)] + [
         (v.kind, v.message) if isinstance(v, AnswerError) else v for v in verdicts
     ]
+
+
+@pytest.mark.parametrize(
+    ("window", "answer", "problem"),
+    [
+        ([1, 4], "[true, 4]", "recheck_after_days[0]: "),
+        ([0, 1], "[0, true]", "recheck_after_days[1]: "),
+    ],
+)
+def test_true_is_not_one_in_a_window(window: list[int], answer: str, problem: str) -> None:
+    """A window bound of true never passes for an expected 1 (nor false for 0), in either bound."""
+    expected, text = edited(LRS_SEVERE, ("recheck_after_days",), answer)
+    expected["recheck_after_days"] = window  # a valid expected advice, as another rule set gives
+    found = refusals(text, expected)
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem))
+        for kind, _, problems in found
+    ]
