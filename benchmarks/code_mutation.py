@@ -78,6 +78,19 @@ EQUIVALENT: dict[str, str] = {
         "as for _judge: a count that misses sends the answer to the strict parser, which "
         "gives the same verdict"
     ),
+    "answers:_same:Add->Sub#1": (
+        "as _judge:Add->Sub#1: - (0 or 2) for the referral instead of + only lowers the key "
+        "count, which can never match a text with a repeated key (the strict parser decides)"
+    ),
+    "answers:_same:Add->Sub#2": (
+        "as _same:Add->Sub#1: - len(interventions) lowers the key count by 16"
+    ),
+    "answers:_same:Add->Sub#3": ("as _same:Add->Sub#1: - 3 lowers the key count by 6"),
+    "answers:_same:2->3#1": (
+        "a referral has three keys, so + 3 makes the count exact where + 2 is one short; a "
+        "count one short never matches and sends the answer to the strict parser, which gives "
+        "the same verdict (slower)"
+    ),
     "answers:<module>:1->2#1": (
         "_REQUIRED takes the first part of each normative path with split('.', 1)[0]; "
         "split('.', 2)[0] is the same first part"

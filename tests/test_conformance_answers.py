@@ -470,17 +470,21 @@ def _reversed_set(doc: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", [Case(), LRS_SEVERE], ids=["no referral", "referral"])
 @pytest.mark.parametrize("as_written", [True, False], ids=["as written", "sets reordered"])
-def test_one_repeated_key_is_caught_in_every_reader(case: Case, as_written: bool) -> None:
-    """A key written twice with the same value is invalid JSON in every reader.
+@pytest.mark.parametrize("repeats", [1, 2])
+def test_repeated_keys_are_caught_in_every_reader(
+    case: Case, as_written: bool, repeats: int
+) -> None:
+    """A key written again (once or twice) with the same value is invalid JSON in every reader.
 
-    The text holds one key more than its value: agrees, agrees_parsed (in an envelope) and
-    read_answer must not count one key too many.
+    The text holds one or two keys more than its value: agrees, agrees_parsed (in an envelope)
+    and read_answer must not count a key too many.
     """
     expected = normative_json(advice_doc(case))
     answer = expected if as_written else _reversed_set(expected)
     text = json.dumps(answer, separators=(",", ":"))
-    doubled = text.replace('"contract_version":"2.0"', '"contract_version":"2.0"' * 2, 1)
-    doubled = doubled.replace('"2.0""contract_version"', '"2.0","contract_version"', 1)
+    key = '"contract_version":"2.0",'
+    doubled = text.replace(key, key * (1 + repeats), 1)
+    assert 1 + repeats == doubled.count(key)
     envelope = '{"id":"a","advice":' + doubled + "}"
     verdicts = [
         agrees(doubled, expected),
@@ -579,6 +583,34 @@ def test_true_is_not_one_in_a_window(window: list[int], answer: str, problem: st
     expected, text = edited(LRS_SEVERE, ("recheck_after_days",), answer)
     expected["recheck_after_days"] = window  # a valid expected advice, as another rule set gives
     found = refusals(text, expected)
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem))
+        for kind, _, problems in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        ("delete tens", "interventions.tens: is required"),
+        ("add yoga", "interventions.yoga: unknown intervention"),
+        ("a list", "interventions: "),
+    ],
+)
+def test_interventions_other_than_the_eight_never_agree(edit: str, problem: str) -> None:
+    """An intervention missing or unknown (or no object of them) is refused at interventions.
+
+    Every strength the answer gives agrees with the expected one; the rest is as expected.
+    """
+    expected = normative_json(advice_doc(Case()))
+    answer = json.loads(json.dumps(expected))
+    if edit == "delete tens":
+        del answer["interventions"]["tens"]
+    elif edit == "add yoga":
+        answer["interventions"]["yoga"] = {"strength": "do"}
+    else:
+        answer["interventions"] = list(answer["interventions"].values())
+    found = refusals(json.dumps(answer, separators=(",", ":")), expected)
     assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
         (kind, len(problems) == 1 and problems[0].startswith(problem))
         for kind, _, problems in found
