@@ -615,3 +615,20 @@ def test_interventions_other_than_the_eight_never_agree(edit: str, problem: str)
         (kind, len(problems) == 1 and problems[0].startswith(problem))
         for kind, _, problems in found
     ]
+
+
+def test_keys_repeated_with_every_whitespace_before_the_colon() -> None:
+    """A key repeated four times, once with each JSON whitespace before its colon, is caught.
+
+    None of the four repeats ends in '":', so the text holds exactly as many '":' as its value
+    has keys: only the whitespace, every kind of it, tells that the count cannot be trusted.
+    """
+    expected, text = expected_and_text()
+    repeated = "".join(f'"profile"{space}:1,' for space in (" ", "\t", "\n", "\r"))
+    doubled = text.replace('"profile":1', repeated + '"profile":1')
+    assert 1 == doubled.count('"profile":')
+    verdicts = [agrees(doubled, expected), read_answer(doubled)]
+    assert [(ErrorKind.INVALID_JSON, True)] * 2 == [
+        (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
+        for v in verdicts
+    ]
