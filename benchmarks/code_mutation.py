@@ -91,6 +91,25 @@ EQUIVALENT: dict[str, str] = {
         "count one short never matches and sends the answer to the strict parser, which gives "
         "the same verdict (slower)"
     ),
+    "answers:agrees_parsed:Lt->LtE#1": (
+        "_same returns -1 or the key count of an advice document, which is at least 20 (its "
+        "required keys), so keys <= 0 holds exactly when keys < 0 does"
+    ),
+    "answers:agrees_parsed:0->1#1": (
+        "as agrees_parsed:Lt->LtE#1: keys < 1 holds exactly when keys < 0 does"
+    ),
+    "answers:canonical:0->1#2": (
+        "the last line of canonical is reached only for a document the library's reader "
+        "accepts and the fast path refuses, of which there is none (the differential tests); "
+        "its [1] instead of [0] is never evaluated"
+    ),
+    "answers:_keys_counted:In->NotIn#1": (
+        "the backslash guard is conservative: with no whitespace before a colon every key of "
+        "the text ends in '\":', so the text holds at least as many '\":' as keys (an escaped "
+        "quote in a string only adds more); a count equal to the keys of the value therefore "
+        "proves no key repeated, with or without a backslash. Sending every text without a "
+        "backslash to the strict parser instead gives the same verdict, slower"
+    ),
     "answers:<module>:1->2#1": (
         "_REQUIRED takes the first part of each normative path with split('.', 1)[0]; "
         "split('.', 2)[0] is the same first part"

@@ -632,3 +632,36 @@ def test_keys_repeated_with_every_whitespace_before_the_colon() -> None:
         (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
         for v in verdicts
     ]
+
+
+NOT_AN_ANSWER_LINE = 'not an answer line {"id": "<vector id>", "advice": {...}}'
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id": 3, "advice": {}}',
+        '{"id": null, "advice": {}}',
+        '{"id": "a"}',
+        '{"advice": {}}',
+        '{"id": "a", "advice": {}, "note": 1}',
+        '[{"id": "a", "advice": {}}]',
+        '"a"',
+    ],
+)
+def test_a_keyed_line_that_is_not_an_envelope(line: str) -> None:
+    """A JSON line that is not {"id": <string>, "advice": ...}: no id, invalid_json saying so."""
+    vector_id, error = read_envelope(line)
+    assert (None, ErrorKind.INVALID_JSON, NOT_AN_ANSWER_LINE) == (
+        vector_id,
+        getattr(error, "kind", None),
+        getattr(error, "message", None),
+    )
+
+
+def test_a_keyed_line_gives_its_id_and_advice() -> None:
+    """An envelope line gives its vector id and its advice as parsed, whatever the advice is."""
+    assert [("g/a", {"profile": 1}), ("g/b", None)] == [
+        read_envelope('{"id": "g/a", "advice": {"profile": 1}}'),
+        read_envelope('{"advice": null, "id": "g/b"}'),
+    ]
