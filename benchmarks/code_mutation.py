@@ -103,6 +103,15 @@ EQUIVALENT: dict[str, str] = {
         "accepts and the fast path refuses, of which there is none (the differential tests); "
         "its [1] instead of [0] is never evaluated"
     ),
+    "answers:_slow:0->1#1": (
+        "as canonical:0->1#2: the last line of _slow is reached only for an answer the "
+        "library's reader accepts and the fast path refuses, of which there is none"
+    ),
+    "answers:<module>:And->Or#2": (
+        "_RANKS keyed by 'a set field or a field with a vocabulary' also ranks the choice and "
+        "referral fields, which value_json never looks up (it ranks set fields only); every "
+        "set field has a vocabulary, so no field without one is ranked"
+    ),
     "answers:_keys_counted:In->NotIn#1": (
         "the backslash guard is conservative: with no whitespace before a colon every key of "
         "the text ends in '\":', so the text holds at least as many '\":' as keys (an escaped "

@@ -665,3 +665,32 @@ def test_a_keyed_line_gives_its_id_and_advice() -> None:
         read_envelope('{"id": "g/a", "advice": {"profile": 1}}'),
         read_envelope('{"advice": null, "id": "g/b"}'),
     ]
+
+
+def test_differences_give_each_field_as_json() -> None:
+    """Each differing field is reported at its path, with both values as JSON.
+
+    A set in the order of its vocabulary (whatever order the answer used), a window as an
+    array, a referral as an object or null; the fields that agree are not reported.
+    """
+    expected = advice_doc(Case())
+    answer = json.loads(json.dumps(expected))
+    answer["education"] = ["biopsychosocial_model", "frequent_and_recurring", "unclear_origin"]
+    answer["reevaluation_after_weeks"] = [3, 6]
+    answer["referral"] = {
+        "to": "general_practitioner",
+        "urgency": "immediate",
+        "mode": "alongside_treatment",
+    }
+    answer["profile"] = 2
+    found = differences(canonical(expected), canonical(answer))
+    assert [
+        ("referral", None, answer["referral"]),
+        ("profile", 1, 2),
+        ("reevaluation_after_weeks", [3, None], [3, 6]),
+        (
+            "education",
+            expected["education"],
+            ["unclear_origin", "frequent_and_recurring", "biopsychosocial_model"],
+        ),
+    ] == [(path, want, got) for path, _, want, got in found]
