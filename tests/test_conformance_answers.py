@@ -694,3 +694,14 @@ def test_differences_give_each_field_as_json() -> None:
             ["unclear_origin", "frequent_and_recurring", "biopsychosocial_model"],
         ),
     ] == [(path, want, got) for path, _, want, got in found]
+
+
+def test_differences_refuse_a_canonical_form_of_the_wrong_length() -> None:
+    """A canonical form one field short is an error, never a comparison missing a field."""
+    expected = canonical(advice_doc(Case()))
+    last = NORMATIVE_FIELDS[-1]
+    assert (FieldKind.SET, frozenset()) == (last.kind, expected[-1])
+    changed = (*expected[:-1], frozenset({next(iter(last.vocabulary)).value}))  # type: ignore[arg-type]
+    assert 1 == len(differences(expected, changed))
+    with pytest.raises(ValueError, match="zip"):
+        differences(expected, changed[:-1])
