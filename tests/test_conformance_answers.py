@@ -705,3 +705,16 @@ def test_differences_refuse_a_canonical_form_of_the_wrong_length() -> None:
     assert 1 == len(differences(expected, changed))
     with pytest.raises(ValueError, match="zip"):
         differences(expected, changed[:-1])
+
+
+def test_differences_go_on_after_a_part_of_the_referral() -> None:
+    """A referral differing only in urgency is reported there; the fields after it still are."""
+    expected = advice_doc(Case(lrs=True, nprs=9))
+    answer = json.loads(json.dumps(expected))
+    answer["referral"]["urgency"] = "immediate"
+    answer["education"] = ["unclear_origin"]
+    found = differences(canonical(expected), canonical(answer))
+    assert [
+        ("referral.urgency", "not_stated", "immediate"),
+        ("education", [], ["unclear_origin"]),
+    ] == [(path, want, got) for path, _, want, got in found]
