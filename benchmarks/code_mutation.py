@@ -78,9 +78,68 @@ EQUIVALENT: dict[str, str] = {
         "as for _judge: a count that misses sends the answer to the strict parser, which "
         "gives the same verdict"
     ),
+    "answers:_same:Add->Sub#1": (
+        "as _judge:Add->Sub#1: - (0 or 2) for the referral instead of + only lowers the key "
+        "count, which can never match a text with a repeated key (the strict parser decides)"
+    ),
+    "answers:_same:Add->Sub#2": (
+        "as _same:Add->Sub#1: - len(interventions) lowers the key count by 16"
+    ),
+    "answers:_same:Add->Sub#3": ("as _same:Add->Sub#1: - 3 lowers the key count by 6"),
+    "answers:_same:2->3#1": (
+        "a referral has three keys, so + 3 makes the count exact where + 2 is one short; a "
+        "count one short never matches and sends the answer to the strict parser, which gives "
+        "the same verdict (slower)"
+    ),
+    "answers:agrees_parsed:Lt->LtE#1": (
+        "_same returns -1 or the key count of an advice document, which is at least 20 (its "
+        "required keys), so keys <= 0 holds exactly when keys < 0 does"
+    ),
+    "answers:agrees_parsed:0->1#1": (
+        "as agrees_parsed:Lt->LtE#1: keys < 1 holds exactly when keys < 0 does"
+    ),
+    "answers:canonical:0->1#2": (
+        "the last line of canonical is reached only for a document the library's reader "
+        "accepts and the fast path refuses, of which there is none (the differential tests); "
+        "its [1] instead of [0] is never evaluated"
+    ),
+    "answers:_slow:0->1#1": (
+        "as canonical:0->1#2: the last line of _slow is reached only for an answer the "
+        "library's reader accepts and the fast path refuses, of which there is none"
+    ),
+    "answers:<module>:And->Or#2": (
+        "_RANKS keyed by 'a set field or a field with a vocabulary' also ranks the choice and "
+        "referral fields, which value_json never looks up (it ranks set fields only); every "
+        "set field has a vocabulary, so no field without one is ranked"
+    ),
+    "answers:_keys_counted:In->NotIn#1": (
+        "the backslash guard is conservative: with no whitespace before a colon every key of "
+        "the text ends in '\":', so the text holds at least as many '\":' as keys (an escaped "
+        "quote in a string only adds more); a count equal to the keys of the value therefore "
+        "proves no key repeated, with or without a backslash. Sending every text without a "
+        "backslash to the strict parser instead gives the same verdict, slower"
+    ),
     "answers:<module>:1->2#1": (
         "_REQUIRED takes the first part of each normative path with split('.', 1)[0]; "
         "split('.', 2)[0] is the same first part"
+    ),
+    "answers:_plan:1->2#1": (
+        "an intervention's sub-key is the first part of the rest of its path, "
+        "rest.split('.', 1)[0]; split('.', 2)[0] is the same first part"
+    ),
+    "answers:_normative:LtE->Lt#1": (
+        "_REQUIRED < keys instead of <= only makes the fast path refuse a valid document "
+        "without trace and resolutions; the library's reader then reads it and its canonical "
+        "form is taken from the advice written back (which has both keys): the same value, "
+        "slower"
+    ),
+    "answers:_too_long:4->5#1": (
+        "as codec:parse_json:4->5#1: the pre-filter len(text) > MAX // 4 only skips encoding "
+        "texts that cannot exceed the limit; // 5 skips fewer, the byte count decides the same"
+    ),
+    "answers:_too_long:Gt->GtE#1": (
+        "as codec:parse_json:Gt->GtE#1: a text of exactly MAX // 4 characters is at most MAX "
+        "bytes, so counting its bytes too finds it within the limit"
     ),
     "codec:parse_json:4->5#1": (
         "the size pre-filter len(text) > MAX // 4 only skips encoding texts that cannot "

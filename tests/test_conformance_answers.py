@@ -349,3 +349,372 @@ def test_a_byte_order_mark_is_named() -> None:
     verdict = read_answer("\ufeff" + text)
     assert isinstance(verdict, AnswerError)
     assert (ErrorKind.INVALID_JSON, True) == (verdict.kind, "byte order mark" in verdict.message)
+
+
+# -- each check of the fast path, shown to refuse (or to accept) at its field ---------------------
+
+LRS_SEVERE = Case(lrs=True, nprs=9)
+"""A case whose advice has a referral and every window, profile and session limit null."""
+MASSAGE = ("interventions", "massage")
+MASSAGE_RULES_EXTRA = '{"strength": "not_indicated", "rules": [], "extra": 1}'
+EXAM = ("neurological_examination",)
+REFERRAL_WITHOUT_MODE = '{"to": "general_practitioner", "urgency": "immediate"}'
+
+
+def edited(case: Case, path: tuple[Any, ...], raw: str) -> tuple[dict[str, Any], str]:
+    """The expected normative advice of ``case``, and an answer equal to it but at ``path``.
+
+    The value at ``path`` is written as the JSON text ``raw``.
+    """
+    expected = normative_json(advice_doc(case))
+    answer = json.loads(json.dumps(expected))
+    holder = answer
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = "@edited@"
+    text = json.dumps(answer)
+    assert 1 == text.count('"@edited@"')
+    return expected, text.replace('"@edited@"', raw)
+
+
+def refusals(text: str, expected: dict[str, Any]) -> list[tuple[ErrorKind, str, tuple[str, ...]]]:
+    """What agrees() and read_answer() say of ``text``: (kind, message, problems) each."""
+    out = []
+    for verdict in (agrees(text, expected), read_answer(text)):
+        assert isinstance(verdict, AnswerError), verdict
+        out.append((verdict.kind, verdict.message, verdict.problems))
+    return out
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
+def test_non_numbers_are_invalid_json_even_where_null_is_expected(raw: str) -> None:
+    """NaN or Infinity where null is expected never reads as null: invalid JSON, named."""
+    expected, text = edited(LRS_SEVERE, ("session_limit",), raw)
+    message = f"not valid JSON: {raw} is not a JSON number"
+    assert [(ErrorKind.INVALID_JSON, message, ())] * 2 == refusals(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("case", "path", "raw", "problem"),
+    [
+        (Case(), ("profile",), "0", "profile: must be 1 to 3, got 0"),
+        (Case(), ("session_limit",), "0", "session_limit: must be 1 or more, got 0"),
+        (LRS_SEVERE, ("recheck_after_days",), "[-1, null]", "recheck_after_days[0]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[0, -1]", "recheck_after_days[1]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[6, 3]", "recheck_after_days[1]: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[3, null, 5]", "recheck_after_days: "),
+        (LRS_SEVERE, ("recheck_after_days",), "[3]", "recheck_after_days: "),
+        (LRS_SEVERE, ("education",), "{}", "education: must be an array"),
+        (LRS_SEVERE, ("education",), '""', "education: must be an array"),
+        (LRS_SEVERE, ("education",), "[[]]", "education[0]: must be one of"),
+        (LRS_SEVERE, ("education",), '[{"a": 1}]', "education[0]: must be one of"),
+        (Case(), ("profile",), "4", "profile: must be 1 to 3, got 4"),
+        (Case(), ("contract_version",), "[]", "contract_version: must be one of"),
+        (LRS_SEVERE, (*MASSAGE, "strength"), '"bogus"', "interventions.massage.strength: must be"),
+        (LRS_SEVERE, (*MASSAGE, "strength"), "[]", "interventions.massage.strength: must be"),
+        (LRS_SEVERE, (*MASSAGE, "extra"), '"x"', "interventions.massage.extra: unknown field"),
+        (LRS_SEVERE, MASSAGE, MASSAGE_RULES_EXTRA, "interventions.massage.extra: unknown field"),
+        (LRS_SEVERE, ("referral", "to"), '"bogus"', "referral.to: must be one of"),
+        (LRS_SEVERE, ("referral", "to"), "[]", "referral.to: must be one of"),
+        (LRS_SEVERE, ("referral", "urgency"), '"bogus"', "referral.urgency: must be one of"),
+        (LRS_SEVERE, ("referral", "urgency"), "[]", "referral.urgency: must be one of"),
+        (LRS_SEVERE, ("referral", "mode"), '"bogus"', "referral.mode: must be one of"),
+        (LRS_SEVERE, ("referral", "mode"), "[]", "referral.mode: must be one of"),
+        (LRS_SEVERE, ("referral", "extra"), '"x"', "referral.extra: unknown field"),
+        (LRS_SEVERE, ("referral",), REFERRAL_WITHOUT_MODE, "referral.mode: is required"),
+        (LRS_SEVERE, (*EXAM, "required"), "false", "neurological_examination.required: must be"),
+        (LRS_SEVERE, (*EXAM, "required"), "1", "neurological_examination.required: must be"),
+        (Case(), ("trace",), "{}", "trace: must be an array, got {}"),
+        (Case(), ("trace",), '""', 'trace: must be an array, got ""'),
+        (Case(), ("resolutions",), "{}", "resolutions: must be an array, got {}"),
+        (Case(), ("resolutions",), "null", "resolutions: must be an array, got null"),
+    ],
+)
+def test_invalid_values_are_refused_at_their_field(
+    case: Case, path: tuple[Any, ...], raw: str, problem: str
+) -> None:
+    """Each shape the fast path checks, broken: invalid_advice with the one problem at its path."""
+    expected, text = edited(case, path, raw)
+    found = [(kind, problems) for kind, _, problems in refusals(text, expected)]
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem)) for kind, problems in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "raw", "value"),
+    [
+        (("recheck_after_days",), "[0, 0]", (0, 0)),
+        (("recheck_after_days",), "[0, null]", (0, None)),
+        (("recheck_after_days",), "[2, 2]", (2, 2)),
+        (("recheck_after_days",), "[2.0, 4.0]", (2, 4)),
+        (("profile",), "3", 3),
+        (("profile",), "3.0", 3),
+    ],
+)
+def test_valid_values_at_their_bounds_are_read(path: tuple[str], raw: str, value: object) -> None:
+    """A window may start at 0 and end where it starts, a profile be 3 (or 3.0): all are read."""
+    expected, text = edited(LRS_SEVERE, path, raw)
+    at = [f.path for f in NORMATIVE_FIELDS].index(path[0])
+    verdicts = [agrees(text, expected), read_answer(text)]
+    assert [value, value] == [v[at] if isinstance(v, tuple) else v for v in verdicts]
+
+
+def _reversed_set(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with its first set field of two or more items in reverse order (the same value)."""
+    out = json.loads(json.dumps(doc))
+    name = next(n for n in ("education", "safety_net_advice") if len(out[n]) > 1)
+    out[name].reverse()
+    return out
+
+
+@pytest.mark.parametrize("case", [Case(), LRS_SEVERE], ids=["no referral", "referral"])
+@pytest.mark.parametrize("as_written", [True, False], ids=["as written", "sets reordered"])
+@pytest.mark.parametrize("repeats", [1, 2])
+def test_repeated_keys_are_caught_in_every_reader(
+    case: Case, as_written: bool, repeats: int
+) -> None:
+    """A key written again (once or twice) with the same value is invalid JSON in every reader.
+
+    The text holds one or two keys more than its value: agrees, agrees_parsed (in an envelope)
+    and read_answer must not count a key too many.
+    """
+    expected = normative_json(advice_doc(case))
+    answer = expected if as_written else _reversed_set(expected)
+    text = json.dumps(answer, separators=(",", ":"))
+    key = '"contract_version":"2.0",'
+    doubled = text.replace(key, key * (1 + repeats), 1)
+    assert 1 + repeats == doubled.count(key)
+    envelope = '{"id":"a","advice":' + doubled + "}"
+    verdicts = [
+        agrees(doubled, expected),
+        read_answer(doubled),
+        agrees_parsed(envelope, read_envelope(envelope)[1], expected, 2),
+    ]
+    assert [(ErrorKind.INVALID_JSON, True)] * 3 == [
+        (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
+        for v in verdicts
+    ]
+
+
+# -- what the contract does not read, no reader reads ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "number", "read"),
+    [
+        (("session_limit",), str(2**63), True),
+        (("session_limit",), str(2**63 + 1), False),
+        (("session_limit",), "1e300", False),
+        (("reevaluation_after_weeks", 1), str(2**63 + 1), False),
+        (("reevaluation_after_weeks", 0), "9" * 4001, False),
+    ],
+)
+def test_whole_numbers_beyond_2_to_the_63_are_out_of_range(
+    path: tuple[Any, ...], number: str, read: bool
+) -> None:
+    """A whole number beyond 2**63 is far out of range at its field in every reader.
+
+    As in the library's reader, whose bound it is; 2**63 itself is read, by both.
+    """
+    expected, text = edited(Case(), path, number)
+    field = path[0] + "".join(f"[{p}]" for p in path[1:])
+    verdicts = [agrees(text, expected), read_answer(text)]
+    assert [read] * 3 == [library_accepts(text)] + [
+        not isinstance(v, AnswerError) for v in verdicts
+    ]
+    if not read:
+        problem = f"{field}: is far out of range, got "
+        assert [(True,)] * 2 == [
+            tuple(p.startswith(problem) for p in v.problems)  # type: ignore[union-attr]
+            for v in verdicts
+        ]
+
+
+def answer_of_size(size: int, letter: str = "r") -> tuple[dict[str, Any], str]:
+    """The expected advice of a plain case and an agreeing compact answer of ``size`` bytes.
+
+    The answer is padded by one trace record whose rule is ``letter`` repeated.
+    """
+    expected = normative_json(advice_doc(Case()))
+    record = {"rule": "", "section": "Diagnostic process / Neurological examination"}
+    text = json.dumps({**expected, "trace": [record]}, separators=(",", ":"), ensure_ascii=False)
+    rule = letter * ((size - len(text.encode("utf-8"))) // len(letter.encode("utf-8")))
+    text = text.replace('"rule":""', f'"rule":"{rule}"')
+    assert size == len(text.encode("utf-8"))
+    return expected, text
+
+
+@pytest.mark.parametrize(
+    ("size", "letter"), [(1_000_000, "r"), (1_000_001, "r"), (1_000_002, "é"), (999_998, "é")]
+)
+def test_answers_longer_than_the_contract_reads_are_refused(size: int, letter: str) -> None:
+    """An agreeing answer of more than 1,000,000 bytes of UTF-8 is invalid JSON in every reader.
+
+    The library's reader refuses it unread; one of exactly 1,000,000 bytes agrees.
+    """
+    expected, text = answer_of_size(size, letter)
+    envelope = '{"id":"a","advice":' + text + "}"
+    within = size <= 1_000_000
+    verdicts = [agrees(text, expected), read_answer(text)]
+    if within:
+        assert [None, True, True] == [
+            verdicts[0],
+            isinstance(verdicts[1], tuple),
+            library_accepts(text),
+        ]
+        return
+    verdicts.append(agrees_parsed(envelope, read_envelope(envelope)[1], expected, 2))
+    message = "the document is longer than 1000000 bytes; not read"
+    assert [False] + [(ErrorKind.INVALID_JSON, message)] * 3 == [library_accepts(text)] + [
+        (v.kind, v.message) if isinstance(v, AnswerError) else v for v in verdicts
+    ]
+
+
+@pytest.mark.parametrize(
+    ("window", "answer", "problem"),
+    [
+        ([1, 4], "[true, 4]", "recheck_after_days[0]: "),
+        ([0, 1], "[0, true]", "recheck_after_days[1]: "),
+    ],
+)
+def test_true_is_not_one_in_a_window(window: list[int], answer: str, problem: str) -> None:
+    """A window bound of true never passes for an expected 1 (nor false for 0), in either bound."""
+    expected, text = edited(LRS_SEVERE, ("recheck_after_days",), answer)
+    expected["recheck_after_days"] = window  # a valid expected advice, as another rule set gives
+    found = refusals(text, expected)
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem))
+        for kind, _, problems in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        ("delete tens", "interventions.tens: is required"),
+        ("add yoga", "interventions.yoga: unknown intervention"),
+        ("a list", "interventions: "),
+    ],
+)
+def test_interventions_other_than_the_eight_never_agree(edit: str, problem: str) -> None:
+    """An intervention missing or unknown (or no object of them) is refused at interventions.
+
+    Every strength the answer gives agrees with the expected one; the rest is as expected.
+    """
+    expected = normative_json(advice_doc(Case()))
+    answer = json.loads(json.dumps(expected))
+    if edit == "delete tens":
+        del answer["interventions"]["tens"]
+    elif edit == "add yoga":
+        answer["interventions"]["yoga"] = {"strength": "do"}
+    else:
+        answer["interventions"] = list(answer["interventions"].values())
+    found = refusals(json.dumps(answer, separators=(",", ":")), expected)
+    assert [(ErrorKind.INVALID_ADVICE, True)] * 2 == [
+        (kind, len(problems) == 1 and problems[0].startswith(problem))
+        for kind, _, problems in found
+    ]
+
+
+def test_keys_repeated_with_every_whitespace_before_the_colon() -> None:
+    """A key repeated four times, once with each JSON whitespace before its colon, is caught.
+
+    None of the four repeats ends in '":', so the text holds exactly as many '":' as its value
+    has keys: only the whitespace, every kind of it, tells that the count cannot be trusted.
+    """
+    expected, text = expected_and_text()
+    repeated = "".join(f'"profile"{space}:1,' for space in (" ", "\t", "\n", "\r"))
+    doubled = text.replace('"profile":1', repeated + '"profile":1')
+    assert 1 == doubled.count('"profile":')
+    verdicts = [agrees(doubled, expected), read_answer(doubled)]
+    assert [(ErrorKind.INVALID_JSON, True)] * 2 == [
+        (v.kind, "duplicate key" in v.message) if isinstance(v, AnswerError) else (None, False)
+        for v in verdicts
+    ]
+
+
+NOT_AN_ANSWER_LINE = 'not an answer line {"id": "<vector id>", "advice": {...}}'
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id": 3, "advice": {}}',
+        '{"id": null, "advice": {}}',
+        '{"id": "a"}',
+        '{"advice": {}}',
+        '{"id": "a", "advice": {}, "note": 1}',
+        '[{"id": "a", "advice": {}}]',
+        '"a"',
+    ],
+)
+def test_a_keyed_line_that_is_not_an_envelope(line: str) -> None:
+    """A JSON line that is not {"id": <string>, "advice": ...}: no id, invalid_json saying so."""
+    vector_id, error = read_envelope(line)
+    assert (None, ErrorKind.INVALID_JSON, NOT_AN_ANSWER_LINE) == (
+        vector_id,
+        getattr(error, "kind", None),
+        getattr(error, "message", None),
+    )
+
+
+def test_a_keyed_line_gives_its_id_and_advice() -> None:
+    """An envelope line gives its vector id and its advice as parsed, whatever the advice is."""
+    assert [("g/a", {"profile": 1}), ("g/b", None)] == [
+        read_envelope('{"id": "g/a", "advice": {"profile": 1}}'),
+        read_envelope('{"advice": null, "id": "g/b"}'),
+    ]
+
+
+def test_differences_give_each_field_as_json() -> None:
+    """Each differing field is reported at its path, with both values as JSON.
+
+    A set in the order of its vocabulary (whatever order the answer used), a window as an
+    array, a referral as an object or null; the fields that agree are not reported.
+    """
+    expected = advice_doc(Case())
+    answer = json.loads(json.dumps(expected))
+    answer["education"] = ["biopsychosocial_model", "frequent_and_recurring", "unclear_origin"]
+    answer["reevaluation_after_weeks"] = [3, 6]
+    answer["referral"] = {
+        "to": "general_practitioner",
+        "urgency": "immediate",
+        "mode": "alongside_treatment",
+    }
+    answer["profile"] = 2
+    found = differences(canonical(expected), canonical(answer))
+    assert [
+        ("referral", None, answer["referral"]),
+        ("profile", 1, 2),
+        ("reevaluation_after_weeks", [3, None], [3, 6]),
+        (
+            "education",
+            expected["education"],
+            ["unclear_origin", "frequent_and_recurring", "biopsychosocial_model"],
+        ),
+    ] == [(path, want, got) for path, _, want, got in found]
+
+
+def test_differences_refuse_a_canonical_form_of_the_wrong_length() -> None:
+    """A canonical form one field short is an error, never a comparison missing a field."""
+    expected = canonical(advice_doc(Case()))
+    last = NORMATIVE_FIELDS[-1]
+    assert (FieldKind.SET, frozenset()) == (last.kind, expected[-1])
+    changed = (*expected[:-1], frozenset({next(iter(last.vocabulary)).value}))  # type: ignore[arg-type]
+    assert 1 == len(differences(expected, changed))
+    with pytest.raises(ValueError, match="zip"):
+        differences(expected, changed[:-1])
+
+
+def test_differences_go_on_after_a_part_of_the_referral() -> None:
+    """A referral differing only in urgency is reported there; the fields after it still are."""
+    expected = advice_doc(Case(lrs=True, nprs=9))
+    answer = json.loads(json.dumps(expected))
+    answer["referral"]["urgency"] = "immediate"
+    answer["education"] = ["unclear_origin"]
+    found = differences(canonical(expected), canonical(answer))
+    assert [
+        ("referral.urgency", "not_stated", "immediate"),
+        ("education", [], ["unclear_origin"]),
+    ] == [(path, want, got) for path, _, want, got in found]

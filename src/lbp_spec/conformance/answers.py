@@ -26,6 +26,7 @@ import attrs
 
 from lbp_spec.conformance.fields import NORMATIVE_FIELDS, FieldKind, NormativeField
 from lbp_spec.contract import SUPPORTED_VERSIONS, advice_from_json, advice_to_json, parse_json
+from lbp_spec.contract.codec import MAX_DOCUMENT_BYTES
 from lbp_spec.errors import InvalidCaseError
 from lbp_spec.vocabulary import Intervention, ReferralMode, ReferralTarget, Section, Urgency
 
@@ -105,6 +106,8 @@ _INTERVENTION_KEYS: Final = frozenset({"strength", "rules"})
 _TRACE_KEYS: Final = frozenset({"rule", "section"})
 _SECTIONS: Final = frozenset(s.value for s in Section)
 _RESOLUTION_KEYS: Final = frozenset({"resolution", "winner", "loser", "slot"})
+_LARGEST: Final = 2**63
+"""Beyond this a whole number is far out of range for every field of the contract."""
 
 
 def _whole(raw: object, low: int) -> int:
@@ -116,7 +119,7 @@ def _whole(raw: object, low: int) -> int:
         value = int(raw)  # type: ignore[call-overload]
     else:
         raise _Invalid
-    if value < low:
+    if value < low or value > _LARGEST:
         raise _Invalid
     return value
 
@@ -360,6 +363,8 @@ def agrees(text: str, expected: dict[str, Any]) -> Canon | AnswerError | None:
         the :class:`~lbp_spec.conformance.AnswerError` that says why it cannot be compared.
 
     """
+    if _too_long(text):
+        return _strict_problem(text)
     try:
         doc = _DECODER.decode(text)
     except (ValueError, RecursionError):
@@ -379,6 +384,8 @@ def agrees_parsed(
         extra_keys: Object keys of ``text`` outside ``doc`` (an envelope's).
 
     """
+    if _too_long(text):
+        return _strict_problem(text)
     keys = _same(doc, expected)
     if keys < 0:
         return _judge(text, doc, extra_keys)
@@ -419,6 +426,8 @@ def read_answer(text: str) -> Canon | AnswerError:
         ``invalid_json`` or ``invalid_advice`` naming every problem.
 
     """
+    if _too_long(text):
+        return _strict_problem(text)
     try:
         doc = _DECODER.decode(text)
     except (ValueError, RecursionError):
@@ -449,6 +458,14 @@ def read_envelope(text: str) -> tuple[str | None, object]:
 
 
 _ENVELOPE: Final = frozenset({"id", "advice"})
+
+
+def _too_long(text: str) -> bool:
+    """Whether ``text`` is longer than the contract reads (``MAX_DOCUMENT_BYTES`` of UTF-8)."""
+    return (
+        len(text) > MAX_DOCUMENT_BYTES // 4
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES
+    )
 
 
 def _refused(text: str) -> Canon | AnswerError:
