@@ -86,11 +86,6 @@ EQUIVALENT: dict[str, str] = {
         "as _same:Add->Sub#1: - len(interventions) lowers the key count by 16"
     ),
     "answers:_same:Add->Sub#3": ("as _same:Add->Sub#1: - 3 lowers the key count by 6"),
-    "answers:_same:2->3#1": (
-        "a referral has three keys, so + 3 makes the count exact where + 2 is one short; a "
-        "count one short never matches and sends the answer to the strict parser, which gives "
-        "the same verdict (slower)"
-    ),
     "answers:agrees_parsed:Lt->LtE#1": (
         "_same returns -1 or the key count of an advice document, which is at least 20 (its "
         "required keys), so keys <= 0 holds exactly when keys < 0 does"

@@ -325,7 +325,7 @@ def _same(doc: object, expected: dict[str, Any]) -> int:
     interventions = doc["interventions"]
     if type(interventions) is not dict or interventions.keys() != _INTERVENTIONS:
         return -1
-    count = len(doc) + 3 + len(interventions) + (0 if referral is None else 2)
+    count = len(doc) + 3 + len(interventions) + (0 if referral is None else len(_REFERRAL_KEYS))
     for name, advice in interventions.items():
         if (
             type(advice) is not dict

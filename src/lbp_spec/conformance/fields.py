@@ -69,7 +69,7 @@ class FieldKind(enum.Enum):
     CHOICE = "choice"
     """One value of a vocabulary."""
     REFERRAL = "referral"
-    """``null`` or ``{"to": ..., "urgency": ...}``, compared as a whole."""
+    """``null`` or ``{"to": ..., "urgency": ..., "mode": ...}``, compared as a whole."""
     WINDOW = "window"
     """``null`` or ``[low, high]`` (``high`` may be ``null``)."""
     SET = "set"
