@@ -69,6 +69,11 @@ EQUIVALENT: dict[str, str] = {
         "a collision flag is compiled only for a slot with two or more possible values; "
         "with >= 1 a slot with one value also gets a flag, (h0) > 1, which is never true"
     ),
+    "evaluator:_build:True->False#1": (
+        "the default of _build's tables is used only by the rule mutation run "
+        "(mutation.py), to compile each mutant rule set; with or without tables the "
+        "evaluator gives the same advice (tests compare the two on generated cases)"
+    ),
     "answers:_judge:Add->Sub#1": (
         "keys - extra_keys instead of keys + extra_keys only makes the key count miss, so "
         "the strict parser decides (the same verdict, slower); it can never match a text "

@@ -512,3 +512,18 @@ def test_trace_and_resolutions_are_looked_up_in_runs_of_eight_flags() -> None:
     assembled = _build(GUIDELINE, tables=False)[0]
     assert "_compress(_TRACE" in assembled
     assert "_compress(_APPLIED" in assembled
+
+
+def test_evaluator_without_tables_is_compiled_once_and_gives_the_same_advice() -> None:
+    """``tables=False`` is its own evaluator, cached like the default one, with the same advice."""
+    plain = evaluator_for(GUIDELINE, tables=False)
+    case = Case(lrs=True, nprs=9)
+    assert plain is evaluator_for(GUIDELINE, tables=False)
+    assert plain is not evaluator_for(GUIDELINE, tables=True)
+    assert evaluate(case) == plain(case)
+
+
+def test_the_default_evaluator_has_tables() -> None:
+    """Without ``tables``, a rule set gets the evaluator that looks advice parts up in tables."""
+    assert evaluator_for(GUIDELINE) is evaluator_for(GUIDELINE, tables=True)
+    assert "_T0[" in evaluator_source(GUIDELINE)
